@@ -1,0 +1,16 @@
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/spf13/pflag"
+)
+
+var cmdInspect = &command{
+	name:    "inspect",
+	summary: "not yet implemented",
+	flags: func(fs *pflag.FlagSet) func([]string, io.Writer) error {
+		return func([]string, io.Writer) error { return errors.New("inspect: not yet implemented") }
+	},
+}

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/spf13/pflag"
+)
+
+var cmdTrain = &command{
+	name:    "train",
+	summary: "not yet implemented",
+	flags: func(fs *pflag.FlagSet) func([]string, io.Writer) error {
+		return func([]string, io.Writer) error { return errors.New("train: not yet implemented") }
+	},
+}
