@@ -1,0 +1,123 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// GenoFile is a genotype with what a .geno file records besides it: the
+// genotype's name, the op set its op names belong to ("darts", "gdas",
+// "sharpdarts", ...) and a free comment (e.g. how it was made). Name and
+// OpSet are identifiers or empty. Its JSON encoding is the Genotype's fields
+// plus name, op_set and comment.
+type GenoFile struct {
+	Name    string `json:"name,omitempty"`
+	OpSet   string `json:"op_set,omitempty"`
+	Comment string `json:"comment,omitempty"`
+	Genotype
+}
+
+// ReadGenoFile reads a genotype file in any form Parse accepts (canonical
+// .geno, JSON, or the Python repr); the content decides, not the extension.
+func ReadGenoFile(path string) (*GenoFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read genotype: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, DefaultMaxGenotypeBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read genotype %s: %w", path, err)
+	}
+	if len(data) > DefaultMaxGenotypeBytes {
+		return nil, fmt.Errorf("read genotype %s: file is larger than %d bytes; not a genotype", path, DefaultMaxGenotypeBytes)
+	}
+	gf, err := ParseGenoFile(string(data), ParseOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("read genotype %s: %w", path, err)
+	}
+	return gf, nil
+}
+
+// check validates gf before it is written.
+func (gf *GenoFile) check() error {
+	for _, f := range []struct{ key, v string }{{"name", gf.Name}, {"op_set", gf.OpSet}} {
+		if f.v != "" && !validGenoOpName(f.v) {
+			return fmt.Errorf("%s %q: want letters, digits and '_', not starting with a digit", f.key, f.v)
+		}
+	}
+	return gf.Validate(ParseOptions{})
+}
+
+// MarshalGenoFile encodes gf for a file named path: JSON (indented) when
+// path ends in .json, else the canonical text form.
+func MarshalGenoFile(path string, gf *GenoFile) ([]byte, error) {
+	if err := gf.check(); err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		data, err := json.MarshalIndent(gf, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		return append(data, '\n'), nil
+	}
+	return []byte(gf.Canonical()), nil
+}
+
+// WriteGenoFile validates gf and writes it to path (see MarshalGenoFile for
+// the form) atomically: a temporary file in the same directory is written,
+// synced and renamed over path, so a crash leaves the old file or the new
+// one, never a torn one.
+func WriteGenoFile(path string, gf *GenoFile) error {
+	data, err := MarshalGenoFile(path, gf)
+	if err != nil {
+		return fmt.Errorf("write genotype %s: %w", path, err)
+	}
+	if err := writeFileAtomic(path, data); err != nil {
+		return fmt.Errorf("write genotype %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(dir); derr == nil { // persist the rename; best effort
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
