@@ -2,15 +2,60 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
+
+	"gonas/derive"
 )
 
 var cmdPlot = &command{
 	name:    "plot",
-	summary: "not yet implemented",
+	summary: "draw the normal and reduce cells of a genotype (Graphviz DOT and SVG)",
+	usage:   "--genotype G -o DIR",
 	flags: func(fs *pflag.FlagSet) func([]string, io.Writer) error {
-		return func([]string, io.Writer) error { return errors.New("plot: not yet implemented") }
+		var gf genoFlags
+		gf.register(fs)
+		dir := fs.StringP("output", "o", "", "directory to write normal.dot, normal.svg, reduce.dot, reduce.svg into (created if needed)")
+		return func(args []string, w io.Writer) error {
+			if len(args) > 0 {
+				return usagef("unexpected arguments %q", args)
+			}
+			if *dir == "" {
+				return usagef("-o DIR is required")
+			}
+			geno, _, err := gf.resolve()
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(*dir, 0o755); err != nil {
+				return fmt.Errorf("plot: %w", err)
+			}
+			for _, cell := range []string{derive.CellNormal, derive.CellReduce} {
+				dot, err := derive.CellDOT(&geno.Genotype, cell)
+				if errors.Is(err, derive.ErrFixedCell) {
+					fmt.Fprintf(w, "%s cell: not drawn, the genotype has reduce=None (the op set's fixed reduction cell)\n", cell)
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				svg, err := derive.CellSVG(&geno.Genotype, cell)
+				if err != nil {
+					return err
+				}
+				for ext, text := range map[string]string{".dot": dot, ".svg": svg} {
+					path := filepath.Join(*dir, cell+ext)
+					if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+						return fmt.Errorf("plot: %w", err)
+					}
+				}
+				fmt.Fprintf(w, "wrote %s and %s\n", filepath.Join(*dir, cell+".dot"), filepath.Join(*dir, cell+".svg"))
+			}
+			return nil
+		}
 	},
 }
