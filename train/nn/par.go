@@ -1,0 +1,135 @@
+package nn
+
+import "gonas/train/kernels"
+
+// grain (a variable so that tests can force splitting) is the amount of work (roughly, elements touched) below which an op
+// runs on the calling goroutine rather than paying for goroutines.
+var grain = 1 << 14
+
+// parallel runs fn over [0, n) split by kernels.Parallel when work (the
+// op's total cost) is large enough, else in one call. Per-index results do
+// not depend on the split.
+func parallel(n, work int, fn func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	if n == 1 || work < grain || kernels.Threads() == 1 {
+		fn(0, n)
+		return
+	}
+	kernels.Parallel(n, fn)
+}
+
+// sumBlock is the block size of fixed-order reductions.
+const sumBlock = 4096
+
+// blockReduce sums f(lo, hi) over fixed blocks of [0, n) and then the block
+// sums in order, so the result does not depend on the thread count.
+func blockReduce(n int, f func(lo, hi int) float64) float64 {
+	nb := (n + sumBlock - 1) / sumBlock
+	if nb <= 1 {
+		if n == 0 {
+			return 0
+		}
+		return f(0, n)
+	}
+	parts := make([]float64, nb)
+	parallel(nb, n, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			parts[b] = f(b*sumBlock, min((b+1)*sumBlock, n))
+		}
+	})
+	var s float64
+	for _, p := range parts {
+		s += p
+	}
+	return s
+}
+
+// dot is the fixed-order float64 sum of a[i]*b[i].
+func dot(a, b []float32) float64 {
+	return blockReduce(len(a), func(lo, hi int) float64 {
+		var s float64
+		for i := lo; i < hi; i++ {
+			s += float64(a[i]) * float64(b[i])
+		}
+		return s
+	})
+}
+
+// sum is the fixed-order float64 sum of a.
+func sum(a []float32) float64 {
+	return blockReduce(len(a), func(lo, hi int) float64 { return sum32(a[lo:hi]) })
+}
+
+// axpy does y[i] += a*x[i] in parallel.
+func axpy(a float32, x, y []float32) {
+	parallel(len(x), len(x), func(lo, hi int) {
+		yy, xx := y[lo:hi], x[lo:hi]
+		for i, v := range xx {
+			yy[i] += a * v
+		}
+	})
+}
+
+// addTo does y[i] += x[i] in parallel.
+func addTo(x, y []float32) {
+	parallel(len(x), len(x), func(lo, hi int) {
+		yy, xx := y[lo:hi], x[lo:hi]
+		for i, v := range xx {
+			yy[i] += v
+		}
+	})
+}
+
+// moments returns sum(x-k) and sum((x-k)^2) in float64, with four
+// accumulators (a fixed order, for speed).
+func moments(xs []float32, k float64) (s, q float64) {
+	var s0, s1, s2, s3, q0, q1, q2, q3 float64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		d0, d1, d2, d3 := float64(xs[i])-k, float64(xs[i+1])-k, float64(xs[i+2])-k, float64(xs[i+3])-k
+		s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
+		q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
+	}
+	for ; i < len(xs); i++ {
+		d := float64(xs[i]) - k
+		s0 += d
+		q0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3)
+}
+
+// sumDot returns sum(dy) and sum(dy*(x-k)) in float64, four accumulators.
+func sumDot(dy, xs []float32, k float64) (s, d float64) {
+	xs = xs[:len(dy)]
+	var s0, s1, s2, s3, p0, p1, p2, p3 float64
+	i := 0
+	for ; i+4 <= len(dy); i += 4 {
+		g0, g1, g2, g3 := float64(dy[i]), float64(dy[i+1]), float64(dy[i+2]), float64(dy[i+3])
+		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
+		p0 += g0 * (float64(xs[i]) - k)
+		p1 += g1 * (float64(xs[i+1]) - k)
+		p2 += g2 * (float64(xs[i+2]) - k)
+		p3 += g3 * (float64(xs[i+3]) - k)
+	}
+	for ; i < len(dy); i++ {
+		g := float64(dy[i])
+		s0 += g
+		p0 += g * (float64(xs[i]) - k)
+	}
+	return (s0 + s1) + (s2 + s3), (p0 + p1) + (p2 + p3)
+}
+
+// sum32 returns sum(xs) in float64, four accumulators.
+func sum32(xs []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		s0, s1, s2, s3 = s0+float64(xs[i]), s1+float64(xs[i+1]), s2+float64(xs[i+2]), s3+float64(xs[i+3])
+	}
+	for ; i < len(xs); i++ {
+		s0 += float64(xs[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
