@@ -2,11 +2,10 @@ package export
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"google.golang.org/protobuf/proto"
 
+	"gonas/atomicfile"
 	"gonas/export/onnxpb"
 )
 
@@ -19,36 +18,12 @@ func Marshal(model *onnxpb.ModelProto) ([]byte, error) {
 	return b, nil
 }
 
-// WriteFile stores model at path atomically: it writes a temporary file in
-// the same directory, syncs it and renames it over path, so readers see the
-// old file or the complete new one.
-func WriteFile(path string, model *onnxpb.ModelProto) (err error) {
+// WriteFile stores model at path atomically (atomicfile): readers see the old
+// file or the complete new one.
+func WriteFile(path string, model *onnxpb.ModelProto) error {
 	b, err := Marshal(model)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, b)
 }

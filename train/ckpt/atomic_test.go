@@ -3,6 +3,7 @@ package ckpt
 import (
 	"bytes"
 	"errors"
+	"gonas/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func TestFailedWriteKeepsOld(t *testing.T) {
 	}
 	old, _ := os.ReadFile(path)
 	boom := errors.New("disk full")
-	err := writeAtomic(path, func(w io.Writer) error {
+	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
 		w.Write([]byte("GONASCKP partial"))
 		return boom
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"gonas/atomicfile"
 	"hash/crc32"
 	"io"
 	"sync"
@@ -92,7 +93,7 @@ func Write(path string, hdr any, tensors []Tensor) error {
 	if err != nil {
 		return fmt.Errorf("write checkpoint %s: %w", path, err)
 	}
-	if err := writeAtomic(path, func(w io.Writer) error {
+	if err := atomicfile.WriteFunc(path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	}); err != nil {
