@@ -105,7 +105,7 @@ func Decode(data []byte) (*Net, error) {
 // least two.
 var arity = map[Kind]int{
 	Input: 0, Conv: 1, BN: 1, ReLU: 1, MaxPool: 1, AvgPool: 1, GAP: 1, Linear: 1,
-	Add: -2, Concat: -1, Zero: 1, Pad: 1, DropPath: 1, Shuffle: 1, Slice: 1,
+	Add: -2, Concat: -1, Zero: 1, Pad: 1, DropPath: 1, Shuffle: 1, Slice: 1, Mix: -1,
 }
 
 // Validate checks that n is a well-formed network: node ids equal their
@@ -223,6 +223,11 @@ func replay(b *Builder, nd *Node) int {
 		return b.Shuffle(nd.Name, x, nd.Groups)
 	case Slice:
 		return b.Slice(nd.Name, x, nd.Start, nd.Out.C)
+	case Mix:
+		if nd.Mix == nil {
+			return b.Failf("%s: mix node without its mix description", nd.Name)
+		}
+		return b.Mix(nd.Name, *nd.Mix, nd.Inputs...)
 	}
 	return b.Failf("%s: unknown kind %q", nd.Name, nd.Kind)
 }

@@ -22,6 +22,7 @@ const (
 	DropPath Kind = "droppath" // per-sample drop-path while training; identity in eval and export
 	Shuffle  Kind = "shuffle"  // channel shuffle with Groups groups (PC-DARTS)
 	Slice    Kind = "slice"    // channels [Start, Start+C) of the input (PC-DARTS partial channels)
+	Mix      Kind = "mix"      // search supernets only: combines its inputs as the search strategy decides (see MixInfo)
 )
 
 // Shape is the per-image shape of a tensor (the batch dimension is implicit).
@@ -92,6 +93,9 @@ type Node struct {
 	Start  int `json:"start,omitempty"`
 
 	Params []Param `json:"params,omitempty"`
+
+	// Mix says what a Mix node combines (nil for every other kind).
+	Mix *MixInfo `json:"mix,omitempty"`
 
 	// Aux marks the auxiliary head: counted apart, left out of export and eval.
 	Aux bool `json:"aux,omitempty"`

@@ -1,0 +1,157 @@
+package search
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gonas/derive"
+	"gonas/models"
+)
+
+// writeOutputs writes the genotype so far, alphas.jsonl and the plots.
+func (s *Searcher) writeOutputs() error {
+	dir := s.opt.Out
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("search output: %w", err)
+	}
+	g, err := s.Strategy.Genotype()
+	if err != nil {
+		return fmt.Errorf("search output: %w", err)
+	}
+	gf := &models.GenoFile{Name: s.genoName(), OpSet: s.OpSet.Name, Comment: s.provenance(), Genotype: *g}
+	if err := models.WriteGenoFile(filepath.Join(dir, GenotypeFile), gf); err != nil {
+		return err
+	}
+	if err := WriteAlphas(filepath.Join(dir, AlphasFile), s.State.History); err != nil {
+		return err
+	}
+	if s.opt.NoPlots {
+		return nil
+	}
+	if err := WriteAlphaPlots(dir, s.State.History); err != nil {
+		return err
+	}
+	for _, which := range []string{"normal", "reduce"} {
+		if which == "reduce" && g.Reduce == nil {
+			continue // a fixed reduction cell (GDAS-FRC) is not searched
+		}
+		dot, err := derive.CellDOT(g, which)
+		if err != nil {
+			return fmt.Errorf("search output: %w", err)
+		}
+		svg, err := derive.CellSVG(g, which)
+		if err != nil {
+			return fmt.Errorf("search output: %w", err)
+		}
+		for ext, text := range map[string]string{".dot": dot, ".svg": svg} {
+			if err := writeFileAtomic(filepath.Join(dir, which+ext), []byte(text)); err != nil {
+				return fmt.Errorf("search output %s: %w", which+ext, err)
+			}
+		}
+	}
+	return nil
+}
+
+// genoName names the searched genotype, e.g. darts_mnist_seed2.
+func (s *Searcher) genoName() string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s.Config.Method + "_" + s.Config.Dataset) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String() + "_seed" + strconv.FormatUint(s.Config.Seed, 10)
+}
+
+// provenance is the .geno comment: how the genotype was made.
+func (s *Searcher) provenance() string {
+	c := s.Config
+	done := len(s.State.History) - 1
+	lines := []string{
+		fmt.Sprintf("searched by gonas %s: method %s, op set %s, dataset %s", orUnknown(s.opt.Version), c.Method, s.OpSet.Name, c.Dataset),
+		fmt.Sprintf("epochs %d of %d, iteration %d, batch %d, layers %d, channels %d, seed %d, threads %d",
+			done, c.Epochs, s.State.Step, c.Batch, c.Layers, c.Channels, c.Seed, s.ctx.Threads()),
+	}
+	if c.Subset > 0 {
+		lines = append(lines, fmt.Sprintf("subset: the first %d training images", c.Subset))
+	}
+	if s.opt.Command != "" {
+		lines = append(lines, "command: "+s.opt.Command)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func orUnknown(v string) string {
+	if v == "" {
+		return "(unknown version)"
+	}
+	return v
+}
+
+// WriteAlphas writes the records, one JSON object per line, atomically.
+func WriteAlphas(path string, hist []EpochRecord) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, r := range hist {
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadAlphas reads an alphas.jsonl file.
+func ReadAlphas(path string) ([]EpochRecord, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read alphas: %w", err)
+	}
+	var out []EpochRecord
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var r EpochRecord
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("read %s: record %d: %w", path, len(out)+1, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// writeFileAtomic writes data to a temporary file next to path, syncs it
+// and renames it over path.
+func writeFileAtomic(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,134 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"io"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// opPalette colours the candidate ops (12 distinct colours, enough for the
+// largest op set).
+var opPalette = []color.RGBA{
+	{0x7f, 0x7f, 0x7f, 0xff}, {0x1f, 0x77, 0xb4, 0xff}, {0xff, 0x7f, 0x0e, 0xff}, {0x2c, 0xa0, 0x2c, 0xff},
+	{0xd6, 0x27, 0x28, 0xff}, {0x94, 0x67, 0xbd, 0xff}, {0x8c, 0x56, 0x4b, 0xff}, {0xe3, 0x77, 0xc2, 0xff},
+	{0xbc, 0xbd, 0x22, 0xff}, {0x17, 0xbe, 0xcf, 0xff}, {0x00, 0x00, 0x00, 0xff}, {0xff, 0xbb, 0x78, 0xff},
+}
+
+// WriteAlphaPlots draws the softmaxed architecture weights of every edge
+// against the epoch, one panel per edge and one line per op, for each cell
+// type: dir/alphas_normal.{svg,png} and dir/alphas_reduce.{svg,png}.
+func WriteAlphaPlots(dir string, hist []EpochRecord) error {
+	if len(hist) == 0 {
+		return nil
+	}
+	for _, which := range cellNames {
+		rows := len(hist[0].Normal)
+		if rows == 0 {
+			return nil
+		}
+		if which == "reduce" && len(hist[0].Reduce) == 0 {
+			continue // a fixed reduction cell (GDAS-FRC) has no weights
+		}
+		cols := 4
+		grid := (rows + 1 + cols - 1) / cols // the edges and a legend tile
+		w, h := 30*vg.Centimeter, vg.Length(grid)*6*vg.Centimeter
+		name := "alphas_" + which
+		var svg, png bytes.Buffer
+		if err := drawAlphas(hist, which, cols, grid, vgsvg.New(w, h), &svg); err != nil {
+			return fmt.Errorf("plot %s.svg: %w", name, err)
+		}
+		if err := drawAlphas(hist, which, cols, grid, vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))}, &png); err != nil {
+			return fmt.Errorf("plot %s.png: %w", name, err)
+		}
+		for ext, b := range map[string][]byte{".svg": svg.Bytes(), ".png": png.Bytes()} {
+			if err := writeFileAtomic(filepath.Join(dir, name+ext), b); err != nil {
+				return fmt.Errorf("plot %s%s: %w", name, ext, err)
+			}
+		}
+	}
+	return nil
+}
+
+func drawAlphas(hist []EpochRecord, which string, cols, grid int, c vg.CanvasWriterTo, out io.Writer) error {
+	weights := func(r EpochRecord) [][]float64 {
+		if which == "reduce" {
+			return r.Reduce
+		}
+		return r.Normal
+	}
+	rows := len(weights(hist[0]))
+	ops := hist[0].Ops
+	plots := make([][]*plot.Plot, grid)
+	legend := plot.New()
+	legend.HideAxes()
+	legend.Legend.Top = true
+	legend.Legend.Left = true
+	legend.Title.Text = which + " cell: softmax(alpha) per edge"
+	for i := range plots {
+		plots[i] = make([]*plot.Plot, cols)
+	}
+	for r := range rows {
+		p := plot.New()
+		node, from := RowEdge(r)
+		p.Title.Text = fmt.Sprintf("edge %d: %s -> node %d", r, stateName(from), node)
+		p.X.Label.Text = "epoch"
+		p.Add(plotter.NewGrid())
+		for k, op := range ops {
+			xy := make(plotter.XYs, len(hist))
+			for i, rec := range hist {
+				w := weights(rec)
+				xy[i].X = float64(rec.Epoch)
+				if r < len(w) && k < len(w[r]) {
+					xy[i].Y = w[r][k]
+				}
+			}
+			l, pts, err := plotter.NewLinePoints(xy)
+			if err != nil {
+				return err
+			}
+			col := opPalette[k%len(opPalette)]
+			l.Color, pts.Color = col, col
+			pts.Shape = draw.CircleGlyph{}
+			pts.Radius = vg.Points(1.5)
+			p.Add(l, pts)
+			if r == 0 {
+				legend.Legend.Add(op, l)
+			}
+		}
+		plots[r/cols][r%cols] = p
+	}
+	dc := draw.New(c)
+	tiles := draw.Tiles{Rows: grid, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	cs := plot.Align(plots, tiles, dc)
+	for i, row := range plots {
+		for j, p := range row {
+			if p != nil {
+				p.Draw(cs[i][j])
+			}
+		}
+	}
+	legend.Draw(tiles.At(dc, rows%cols, rows/cols))
+	_, err := c.WriteTo(out)
+	return err
+}
+
+// stateName names a cell state: s0, s1, or node i.
+func stateName(s int) string {
+	switch s {
+	case 0:
+		return "s0"
+	case 1:
+		return "s1"
+	}
+	return fmt.Sprintf("node %d", s-2)
+}

@@ -1,0 +1,153 @@
+package search
+
+import (
+	"fmt"
+
+	"gonas/models"
+	"gonas/train/model"
+	"gonas/train/nn"
+)
+
+// Relaxed is the strategy of the continuous-relaxation methods (DARTS first
+// and second order, PC-DARTS, sharpDARTS): every candidate op of every edge
+// runs, weighted by softmax(alpha) (or sharpDARTS's Max-W coefficients),
+// optionally with PC-DARTS's edge normalisation by betas; the architecture
+// gradient is first order or DARTS's unrolled second-order approximation;
+// the genotype is read off by the DARTS rule.
+type Relaxed struct {
+	name       string
+	net        *Supernet
+	arch       *Arch
+	weighting  string
+	edgeNorm   bool
+	unrolled   bool
+	archWarmup int
+}
+
+// NewRelaxed makes a relaxed strategy on net from cfg: Weighting,
+// EdgeNorm, ArchWarmup; unrolled selects the second-order step.
+func NewRelaxed(name string, net *Supernet, cfg Config, unrolled bool) (*Relaxed, error) {
+	a, err := NewArch(net.Ops(), net.Config.Steps, cfg.EdgeNorm, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Weighting != WeightingScalar && cfg.Weighting != WeightingMaxW {
+		return nil, fmt.Errorf("%s: unknown weighting %q", name, cfg.Weighting)
+	}
+	return &Relaxed{name: name, net: net, arch: a, weighting: cfg.Weighting, edgeNorm: cfg.EdgeNorm,
+		unrolled: unrolled, archWarmup: cfg.ArchWarmup}, nil
+}
+
+// Name implements Strategy.
+func (r *Relaxed) Name() string { return r.name }
+
+// Arch implements Strategy.
+func (r *Relaxed) Arch() *nn.Params { return r.arch.Params }
+
+// Alphas gives the architecture parameters and their layout.
+func (r *Relaxed) Alphas() *Arch { return r.arch }
+
+// BeginEpoch implements Strategy; the relaxed methods have no per-epoch state.
+func (r *Relaxed) BeginEpoch(int, int) {}
+
+// Mixer implements Strategy.
+func (r *Relaxed) Mixer(ctx *nn.Ctx, _ Phase) (model.Mixer, error) {
+	return newRelaxedMixer(ctx, r.arch, r.weighting, r.edgeNorm)
+}
+
+// ArchFirst implements Strategy: the architecture step comes first.
+func (r *Relaxed) ArchFirst() bool { return true }
+
+// ArchActive implements Strategy: after the warm-up epochs.
+func (r *Relaxed) ArchActive(epoch int) bool { return epoch >= r.archWarmup }
+
+// ArchStep implements Strategy.
+func (r *Relaxed) ArchStep(s *Step) (Result, error) {
+	if r.unrolled {
+		return UnrolledArchStep(s)
+	}
+	return FirstOrderArchStep(s)
+}
+
+// WeightStep implements Strategy.
+func (r *Relaxed) WeightStep(s *Step) (Result, error) { return PlainWeightStep(s) }
+
+// Weights implements Strategy: softmax(alpha) per row, scaled by the edge
+// weights with edge normalisation (PC-DARTS's derivation).
+func (r *Relaxed) Weights() (normal, reduce [][]float64) {
+	w := [2][][]float64{r.arch.OpWeights(0), r.arch.OpWeights(1)}
+	if r.edgeNorm {
+		for c := range w {
+			w[c] = ScaleRows(w[c], r.arch.EdgeWeights(c))
+		}
+	}
+	return w[0], w[1]
+}
+
+// Genotype implements Strategy: the DARTS rule, none excluded.
+func (r *Relaxed) Genotype() (*models.Genotype, error) {
+	n, red := r.Weights()
+	return Derive(n, red, r.net.Config.Steps, r.net.Config.Multiplier, r.arch.Ops, "none")
+}
+
+// Record implements Strategy.
+func (r *Relaxed) Record(rec *ArchRecord) {
+	rec.Ops = append([]string(nil), r.arch.Ops...)
+	rec.Normal, rec.Reduce = r.arch.OpWeights(0), r.arch.OpWeights(1)
+	rec.NormalEdges, rec.ReduceEdges = r.arch.EdgeWeights(0), r.arch.EdgeWeights(1)
+}
+
+// ArchRecord is the architecture state of an epoch as alphas.jsonl keeps
+// it: the softmaxed weights of every edge, per cell type.
+type ArchRecord struct {
+	Ops         []string    `json:"ops"`
+	Normal      [][]float64 `json:"normal"`                 // softmax(alphas_normal) [row][op]
+	Reduce      [][]float64 `json:"reduce"`                 // softmax(alphas_reduce)
+	NormalEdges []float64   `json:"normal_edges,omitempty"` // per-node softmax of betas_normal [row]
+	ReduceEdges []float64   `json:"reduce_edges,omitempty"`
+}
+
+func init() {
+	Register(Method{
+		Name:    "darts",
+		Summary: "DARTS, first order: softmax-weighted mixed ops, the architecture gradient at the current weights",
+		Preset:  func() Config { return dartsBase("darts") },
+		New: func(net *Supernet, cfg Config) (Strategy, error) {
+			return NewRelaxed("darts", net, cfg, false)
+		},
+	})
+	Register(Method{
+		Name:    "darts2",
+		Summary: "DARTS, second order: the unrolled architecture gradient with the finite-difference Hessian-vector product",
+		Preset:  func() Config { return dartsBase("darts2") },
+		New: func(net *Supernet, cfg Config) (Strategy, error) {
+			return NewRelaxed("darts2", net, cfg, true)
+		},
+	})
+	Register(Method{
+		Name:    "pcdarts",
+		Summary: "PC-DARTS: partial channels (K=4), edge normalisation, architecture warm-up",
+		Preset: func() Config {
+			c := dartsBase("pcdarts")
+			c.Batch, c.LR, c.LRMin, c.ArchLR = 256, 0.1, 0, 6e-4
+			c.Partial, c.EdgeNorm, c.ArchWarmup = 4, true, 15
+			return c
+		},
+		New: func(net *Supernet, cfg Config) (Strategy, error) {
+			return NewRelaxed("pcdarts", net, cfg, false)
+		},
+	})
+	Register(Method{
+		Name:    "sharpdarts",
+		Summary: "sharpDARTS: the sharpDARTS op set, Max-W weighting, cosine power annealing",
+		Preset: func() Config {
+			c := dartsBase("sharpdarts")
+			c.OpSet, c.Weighting = "sharpdarts", WeightingMaxW
+			c.Schedule, c.LRMin, c.Power, c.LRWarmup = SchedulePowerCosine, 1e-4, 2, 5
+			return c
+		},
+		New: func(net *Supernet, cfg Config) (Strategy, error) {
+			return NewRelaxed("sharpdarts", net, cfg, false)
+		},
+	})
+}
