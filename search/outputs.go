@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gonas/atomicfile"
 	"gonas/derive"
 	"gonas/models"
 )
@@ -49,7 +50,7 @@ func (s *Searcher) writeOutputs() error {
 			return fmt.Errorf("search output: %w", err)
 		}
 		for ext, text := range map[string]string{".dot": dot, ".svg": svg} {
-			if err := writeFileAtomic(filepath.Join(dir, which+ext), []byte(text)); err != nil {
+			if err := atomicfile.Write(filepath.Join(dir, which+ext), []byte(text)); err != nil {
 				return fmt.Errorf("search output %s: %w", which+ext, err)
 			}
 		}
@@ -104,7 +105,7 @@ func WriteAlphas(path string, hist []EpochRecord) error {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
@@ -126,32 +127,4 @@ func ReadAlphas(path string) ([]EpochRecord, error) {
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// writeFileAtomic writes data to a temporary file next to path, syncs it
-// and renames it over path.
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"fmt"
+	"gonas/atomicfile"
 	"image/color"
 	"io"
 	"path/filepath"
@@ -50,7 +51,7 @@ func WriteAlphaPlots(dir string, hist []EpochRecord) error {
 			return fmt.Errorf("plot %s.png: %w", name, err)
 		}
 		for ext, b := range map[string][]byte{".svg": svg.Bytes(), ".png": png.Bytes()} {
-			if err := writeFileAtomic(filepath.Join(dir, name+ext), b); err != nil {
+			if err := atomicfile.Write(filepath.Join(dir, name+ext), b); err != nil {
 				return fmt.Errorf("plot %s%s: %w", name, ext, err)
 			}
 		}

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"gonas/atomicfile"
 	"os"
-	"path/filepath"
 )
 
 // EpochMetrics is one line of metrics.jsonl: the record of a finished
@@ -45,7 +45,7 @@ func writeMetrics(path string, hist []EpochMetrics) error {
 			return fmt.Errorf("write metrics %s: %w", path, err)
 		}
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("write metrics %s: %w", path, err)
 	}
 	return nil
@@ -68,32 +68,4 @@ func ReadMetrics(path string) ([]EpochMetrics, error) {
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// writeFileAtomic writes data to a temporary file next to path, syncs it
-// and renames it over path.
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

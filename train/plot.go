@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"fmt"
+	"gonas/atomicfile"
 	"image/color"
 	"io"
 	"path/filepath"
@@ -38,7 +39,7 @@ func WriteCurves(dir string, hist []EpochMetrics) error {
 		name string
 		b    []byte
 	}{{CurvesSVG, svg.Bytes()}, {CurvesPNG, png.Bytes()}} {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.b); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), f.b); err != nil {
 			return fmt.Errorf("plot %s: %w", f.name, err)
 		}
 	}
