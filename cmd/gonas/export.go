@@ -14,6 +14,7 @@ import (
 	"gonas/export"
 	"gonas/spec"
 	"gonas/train"
+	"gonas/train/data"
 	"gonas/train/model"
 )
 
@@ -224,27 +225,18 @@ func (s *exportSource) metadata() (map[string]string, string) {
 }
 
 // datasetNorm is the per-channel mean and std the trainer normalises the
-// dataset's images with. train/data keeps them with a loaded dataset only,
-// so this reads the test split of MNIST or CIFAR as training and
-// evaluation do (the checks that the images fit the network included).
-// Image folders (and ImageNet) take theirs from all their training images,
-// which neither the checkpoint nor train/data records; decoding a whole
-// folder for two numbers is not worth it, so they get none.
-func datasetNorm(cfg *train.Config, net *spec.Net) ([]float32, []float32, error) {
-	name := strings.ToLower(cfg.Dataset)
-	switch {
-	case name == "":
+// dataset's images with: the fixed constants of the built-in datasets. Image
+// folders (and ImageNet) take theirs from all their training images, which
+// the checkpoint does not record, so they get none.
+func datasetNorm(cfg *train.Config, _ *spec.Net) ([]float32, []float32, error) {
+	if cfg.Dataset == "" {
 		return nil, nil, fmt.Errorf("no dataset")
-	case name == "imagenet" || strings.HasPrefix(name, "folder:"):
+	}
+	mean, std, ok := data.Norm(strings.ToLower(cfg.Dataset))
+	if !ok {
 		return nil, nil, fmt.Errorf("dataset %s: an image folder's normalisation comes from its training images and is not recorded", cfg.Dataset)
 	}
-	c := *cfg
-	c.TestSubset = 0
-	ds, err := train.LoadSplit(&c, "test", net.Input, net.Classes)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ds.Mean, ds.Std, nil
+	return mean, std, nil
 }
 
 // floatList writes float32 values, comma-separated, in their shortest form.

@@ -50,3 +50,18 @@ func channelStats(images []uint8, c, hw int) (mean, std []float32) {
 	}
 	return mean, std
 }
+
+// Norm returns the fixed per-channel normalisation of a built-in dataset
+// ("mnist", "cifar10", "cifar100") without loading it; ok is false for image
+// folders, whose constants come from their training images.
+func Norm(name string) (mean, std []float32, ok bool) {
+	switch name {
+	case "mnist":
+		return clone(mnistMean), clone(mnistStd), true
+	case "cifar10":
+		return clone(cifar10Mean), clone(cifar10Std), true
+	case "cifar100":
+		return clone(cifar100Mean), clone(cifar100Std), true
+	}
+	return nil, nil, false
+}
