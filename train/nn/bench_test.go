@@ -39,6 +39,7 @@ func benchConv(b *testing.B, n, cin, cout, hw, k, groups int, backward bool) {
 	}
 	b.ResetTimer()
 	start := time.Now()
+	cpu0 := processCPU()
 	for range b.N {
 		y := Conv2d(c, x, w, nil, o)
 		if backward {
@@ -50,6 +51,9 @@ func benchConv(b *testing.B, n, cin, cout, hw, k, groups int, backward bool) {
 		}
 	}
 	b.ReportMetric(flops*float64(b.N)/time.Since(start).Seconds()/1e9, "GFLOP/s")
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(flops*float64(b.N)/cpu/1e9, "cpu-GFLOP/s")
+	}
 }
 
 func BenchmarkConv3x3ForwardBackward(b *testing.B) { benchConv(b, 32, 64, 64, 16, 3, 1, true) }

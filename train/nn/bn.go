@@ -98,8 +98,9 @@ func BatchNorm(c *Ctx, x, weight, bias, runMean, runVar *Tensor, o BNOpts) *Tens
 	}
 	nd := c.record(y, func(dy []float32) {
 		var dx, dg, db []float32
+		fresh := false
 		if x.requiresGrad {
-			dx = c.gradOf(x)
+			dx, fresh = c.gradOut(x)
 		}
 		if weight != nil && weight.requiresGrad {
 			dg, db = c.gradOf(weight), c.gradOf(bias)
@@ -135,25 +136,37 @@ func BatchNorm(c *Ctx, x, weight, bias, runMean, runVar *Tensor, o BNOpts) *Tens
 				if weight != nil {
 					gamma = weight.Data[ch]
 				}
+				k := gamma * is
 				if !train {
-					k := gamma * is
 					for img := 0; img < N; img++ {
 						dys, dxs := dy[(img*C+ch)*hw:][:hw], dx[(img*C+ch)*hw:][:hw]
+						if fresh {
+							for i, d := range dys {
+								dxs[i] = d * k
+							}
+							continue
+						}
 						for i, d := range dys {
 							dxs[i] += d * k
 						}
 					}
 					continue
 				}
-				// dx = gamma*invstd*(dy - mean(dy) - xhat*mean(dy*xhat))
-				k := gamma * is
-				mdy, mdyx := float32(sdy/float64(m)), float32(sdyx/float64(m))
+				// dx = gamma*invstd*(dy - mean(dy) - xhat*mean(dy*xhat)),
+				// with xhat = (x-mu)*invstd: dx = k*dy + a*(x-mu) + b.
+				mdy, mdyx := sdy/float64(m), sdyx/float64(m)
+				kk, a32, b32 := k, float32(-float64(k)*mdyx*float64(is)), float32(-float64(k)*mdy)
 				for img := 0; img < N; img++ {
 					dys, dxs := dy[(img*C+ch)*hw:][:hw], dx[(img*C+ch)*hw:][:hw]
 					xs := x.Data[(img*C+ch)*hw:][:hw]
+					if fresh {
+						for i, d := range dys {
+							dxs[i] = kk*d + a32*(xs[i]-mu) + b32
+						}
+						continue
+					}
 					for i, d := range dys {
-						xh := (xs[i] - mu) * is
-						dxs[i] += k * (d - mdy - xh*mdyx)
+						dxs[i] += kk*d + a32*(xs[i]-mu) + b32
 					}
 				}
 			}

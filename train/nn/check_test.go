@@ -120,6 +120,7 @@ func checkOp(t *testing.T, tc opCase) {
 		}
 		return s
 	}
+	checkIntermediate(t, tc, ts, proj)
 	for i, s := range tc.ins {
 		if !s.grad {
 			continue
@@ -146,5 +147,45 @@ func checkOp(t *testing.T, tc opCase) {
 				t.Errorf("input %d grad[%d] = %g, finite difference %g (diff %g, scale %g)", i, j, g[j], fd[j], d, gs)
 			}
 		}
+	}
+}
+
+// checkIntermediate runs tc again with every gradient-requiring input passed
+// through Scale(x, 1) first, so that the op's inputs are op outputs whose
+// gradient buffers start fresh (written with = rather than added to, see
+// Ctx.gradOut), and checks that the leaves get the same gradients as when
+// the op's inputs are the leaves themselves (zeroed buffers, +=).
+func checkIntermediate(t *testing.T, tc opCase, ts []*Tensor, proj []float32) {
+	t.Helper()
+	want := make([][]float32, len(ts))
+	for i, x := range ts {
+		if x.RequiresGrad() {
+			want[i] = append([]float32(nil), x.Grad...)
+			x.ZeroGrad()
+		}
+	}
+	c := NewCtx(ckSeed, ckThreads)
+	c.SetTrain(!tc.eval)
+	ins := make([]*Tensor, len(ts))
+	for i, x := range ts {
+		ins[i] = x
+		if x.RequiresGrad() {
+			ins[i] = Scale(c, x, 1)
+		}
+	}
+	y := tc.run(c, ins)
+	if err := c.BackwardFrom(y, proj); err != nil {
+		t.Fatalf("backward through intermediates: %v", err)
+	}
+	for i, x := range ts {
+		if want[i] == nil {
+			continue
+		}
+		for j, g := range x.Grad {
+			if g != want[i][j] {
+				t.Fatalf("input %d grad[%d] = %g through an intermediate, %g directly", i, j, g, want[i][j])
+			}
+		}
+		copy(x.Grad, want[i])
 	}
 }

@@ -14,8 +14,9 @@ type ConvOpts struct {
 // Conv2d convolves x [N, Cin, H, W] with w [Cout, Cin/groups, KH, KW] and adds
 // the optional bias b [Cout] (nil for none), giving [N, Cout, OH, OW].
 // Each image is a GEMM W[Cout, Cin/g*KH*KW] x cols[Cin/g*KH*KW, OH*OW] per
-// group writing NCHW directly; 1x1 stride-1 unpadded convs skip im2col, and
-// depthwise convs (groups == Cin == Cout) run kernels.Depthwise.
+// group writing NCHW directly, images split over the threads (convRun);
+// 1x1 stride-1 unpadded convs skip im2col, and depthwise convs (groups ==
+// Cin == Cout) run kernels.DepthwiseBatch and DepthwiseBackwardBatch.
 func Conv2d(c *Ctx, x, w, b *Tensor, o ConvOpts) *Tensor {
 	if !c.check("conv2d", x, w) || b != nil && !c.check("conv2d bias", b) {
 		return c.fail("conv2d: bad input")
@@ -62,13 +63,14 @@ func Conv2d(c *Ctx, x, w, b *Tensor, o ConvOpts) *Tensor {
 	}
 	c.record(y, func(dy []float32) {
 		var dx, dw []float32
+		fresh := false
 		if x.requiresGrad {
-			dx = c.gradOf(x)
+			dx, fresh = c.gradOut(x)
 		}
 		if w.requiresGrad {
 			dw = c.gradOf(w)
 		}
-		cv.backward(x.Data, w.Data, dy, dx, dw)
+		cv.backward(x.Data, w.Data, dy, dx, dw, fresh)
 		if b != nil && b.requiresGrad {
 			biasGrad(dy, N, Cout, OH*OW, c.gradOf(b))
 		}
@@ -87,133 +89,4 @@ func biasGrad(dy []float32, n, ch, hw int, db []float32) {
 			db[co] += float32(s)
 		}
 	})
-}
-
-// convRun holds one convolution's sizes for its forward and backward.
-type convRun struct {
-	c                    *Ctx
-	g                    kernels.ConvGeom
-	n, cin, cout, groups int
-}
-
-func (r *convRun) depthwise() bool { return r.groups == r.cin && r.cout == r.cin }
-
-func (r *convRun) pointwise() bool {
-	g := r.g
-	return g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PT == 0 && g.PL == 0 && g.OH == g.H && g.OW == g.W
-}
-
-func (r *convRun) forward(x, w, y []float32) {
-	g := r.g
-	hw, ohw, kk := g.H*g.W, g.OH*g.OW, g.KH*g.KW
-	cig, cog := r.cin/r.groups, r.cout/r.groups
-	switch {
-	case r.depthwise():
-		forPlanes(r.n, r.cin, r.n*r.cin*ohw*kk, func(img, c0, c1 int) {
-			kernels.Depthwise(x[(img*r.cin+c0)*hw:(img*r.cin+c1)*hw], w[c0*kk:c1*kk], c1-c0, g,
-				y[(img*r.cout+c0)*ohw:(img*r.cout+c1)*ohw])
-		})
-	case r.pointwise():
-		for img := 0; img < r.n; img++ {
-			xi, yi := x[img*r.cin*hw:], y[img*r.cout*hw:]
-			for gi := 0; gi < r.groups; gi++ {
-				kernels.Sgemm(false, false, cog, hw, cig, 1, w[gi*cog*cig:], cig, xi[gi*cig*hw:], hw, 0, yi[gi*cog*hw:], hw)
-			}
-		}
-	default:
-		k := cig * kk
-		cols := r.c.temp(r.cin*kk*ohw, false)
-		for img := 0; img < r.n; img++ {
-			r.im2col(x[img*r.cin*hw:(img+1)*r.cin*hw], cols)
-			yi := y[img*r.cout*ohw:]
-			for gi := 0; gi < r.groups; gi++ {
-				kernels.Sgemm(false, false, cog, ohw, k, 1, w[gi*cog*k:], k, cols[gi*k*ohw:], ohw, 0, yi[gi*cog*ohw:], ohw)
-			}
-		}
-		r.c.pool.put(cols)
-	}
-}
-
-// im2col unrolls one image, channels split across threads.
-func (r *convRun) im2col(x, cols []float32) {
-	g := r.g
-	hw, rows := g.H*g.W, g.KH*g.KW*g.OH*g.OW
-	parallel(r.cin, r.cin*rows, func(lo, hi int) {
-		kernels.Im2col(x[lo*hw:hi*hw], hi-lo, g, cols[lo*rows:hi*rows])
-	})
-}
-
-// col2im accumulates one image's column gradient into dx.
-func (r *convRun) col2im(cols, dx []float32) {
-	g := r.g
-	hw, rows := g.H*g.W, g.KH*g.KW*g.OH*g.OW
-	parallel(r.cin, r.cin*rows, func(lo, hi int) {
-		kernels.Col2im(cols[lo*rows:hi*rows], hi-lo, g, dx[lo*hw:hi*hw])
-	})
-}
-
-// backward adds the input gradient to dx and the weight gradient to dw
-// (either may be nil). Weight gradients are accumulated image by image in
-// order, so they do not depend on the thread count.
-func (r *convRun) backward(x, w, dy, dx, dw []float32) {
-	g := r.g
-	hw, ohw, kk := g.H*g.W, g.OH*g.OW, g.KH*g.KW
-	cig, cog := r.cin/r.groups, r.cout/r.groups
-	switch {
-	case r.depthwise():
-		// Without a weight gradient x was not kept; the kernel only reads x
-		// for dw, but wants a slice of the right length.
-		var blank []float32
-		if dw == nil {
-			blank = r.c.temp(r.cin*hw, false)
-			defer r.c.pool.put(blank)
-		}
-		parallel(r.cin, r.n*r.cin*ohw*kk*2, func(c0, c1 int) {
-			for img := 0; img < r.n; img++ {
-				var xs, dxs, dws []float32
-				if dw != nil {
-					xs, dws = x[(img*r.cin+c0)*hw:(img*r.cin+c1)*hw], dw[c0*kk:c1*kk]
-				} else {
-					xs = blank[c0*hw : c1*hw]
-				}
-				if dx != nil {
-					dxs = dx[(img*r.cin+c0)*hw : (img*r.cin+c1)*hw]
-				}
-				kernels.DepthwiseBackward(xs, w[c0*kk:c1*kk], dy[(img*r.cout+c0)*ohw:(img*r.cout+c1)*ohw], c1-c0, g, dxs, dws)
-			}
-		})
-	case r.pointwise():
-		for img := 0; img < r.n; img++ {
-			dyi := dy[img*r.cout*hw:]
-			for gi := 0; gi < r.groups; gi++ {
-				if dw != nil {
-					xi := x[img*r.cin*hw:]
-					kernels.Sgemm(false, true, cog, cig, hw, 1, dyi[gi*cog*hw:], hw, xi[gi*cig*hw:], hw, 1, dw[gi*cog*cig:], cig)
-				}
-				if dx != nil {
-					dxi := dx[img*r.cin*hw:]
-					kernels.Sgemm(true, false, cig, hw, cog, 1, w[gi*cog*cig:], cig, dyi[gi*cog*hw:], hw, 1, dxi[gi*cig*hw:], hw)
-				}
-			}
-		}
-	default:
-		k := cig * kk
-		cols := r.c.temp(r.cin*kk*ohw, false)
-		for img := 0; img < r.n; img++ {
-			dyi := dy[img*r.cout*ohw:]
-			if dw != nil {
-				r.im2col(x[img*r.cin*hw:(img+1)*r.cin*hw], cols)
-				for gi := 0; gi < r.groups; gi++ {
-					kernels.Sgemm(false, true, cog, k, ohw, 1, dyi[gi*cog*ohw:], ohw, cols[gi*k*ohw:], ohw, 1, dw[gi*cog*k:], k)
-				}
-			}
-			if dx != nil {
-				for gi := 0; gi < r.groups; gi++ {
-					kernels.Sgemm(true, false, k, ohw, cog, 1, w[gi*cog*k:], k, dyi[gi*cog*ohw:], ohw, 0, cols[gi*k*ohw:], ohw)
-				}
-				r.col2im(cols, dx[img*r.cin*hw:(img+1)*r.cin*hw])
-			}
-		}
-		r.c.pool.put(cols)
-	}
 }

@@ -53,6 +53,16 @@ func TestConv2dGrad(t *testing.T) {
 		convCase("input-grad-only", dims4{2, 3, 7, 5}, 4, 3, 3, sq(2, 1, 1, 1), false, true, false),
 		convCase("depthwise-input-grad-only", dims4{2, 3, 7, 5}, 3, 3, 3, sq(1, 1, 1, 3), false, true, false),
 		convCase("pointwise-weight-grad-only", dims4{2, 3, 7, 5}, 4, 1, 1, ConvOpts{}, false, false, true),
+		// checkOp uses 3 threads: four images are split over them (each
+		// GEMM serial, the weight gradient in per-chunk sums); with two
+		// images each GEMM is split instead.
+		convCase("dense3x3-batch4", dims4{4, 3, 5, 4}, 4, 3, 3, sq(1, 1, 1, 1), true, true, true),
+		convCase("pointwise-batch5", dims4{5, 3, 4, 3}, 4, 1, 1, ConvOpts{}, false, true, true),
+		convCase("depthwise-batch4", dims4{4, 3, 5, 4}, 3, 3, 3, sq(1, 1, 1, 3), false, true, true),
+		// Weights larger than the activations: one weight-gradient chunk,
+		// images in turn.
+		convCase("big-weights", dims4{2, 6, 3, 3}, 8, 3, 3, sq(1, 1, 1, 1), false, true, true),
+		convCase("big-weights-batch4", dims4{4, 6, 2, 2}, 8, 3, 3, sq(1, 1, 1, 1), false, true, true),
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkOp(t, tc) })

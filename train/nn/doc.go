@@ -23,8 +23,25 @@
 // kept in the context (Ctx.Err), later ops return at once, and Backward
 // returns the error. Ctx.Reset clears it.
 //
-// Results are deterministic for a fixed seed and thread count: work is split
-// with kernels.Parallel, reductions are formed in a fixed order (per channel,
-// images in sequence, or fixed-size blocks summed in order), and no float
-// atomics are used.
+// A gradient buffer of an op output is taken from the pool unzeroed: the
+// first backward to reach it writes it (=), later ones add to it (+=), which
+// saves a zeroing pass and a read per tensor (Ctx.gradOut). Parameters and
+// other leaves keep their zero-initialised, accumulating gradients.
+//
+// # Kernels and threads
+//
+// Convolutions run on train/kernels: dense and grouped ones as per-image
+// GEMMs (after Im2col unless 1x1), the images split over the threads with
+// kernels.ParallelParts and each GEMM on one goroutine (kernels.SgemmSerial);
+// depthwise ones as kernels.DepthwiseBatch and DepthwiseBackwardBatch. Max
+// and average pools are separable row passes here (poolplane.go), faster
+// than a window scan; batch norm keeps its one-pass float64 statistics.
+//
+// Results are deterministic for a fixed seed and thread count, and also
+// across thread counts (for one kernel code path, see kernels.ISA): work is
+// split with kernels.Parallel by whole output elements, reductions are
+// formed in a fixed order (per channel, images in sequence, or fixed-size
+// blocks summed in order), a convolution's weight gradient sums its images
+// in chunks whose number depends only on the shapes and adds the chunk sums
+// in order, and no float atomics are used.
 package nn

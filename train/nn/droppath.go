@@ -37,16 +37,22 @@ func DropPath(c *Ctx, x *Tensor, p float64) *Tensor {
 		}
 	})
 	c.record(y, func(dy []float32) {
-		dx := c.gradOf(x)
+		dx, fresh := c.gradOut(x)
 		parallel(n, len(dy), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				s := scale[i]
-				if s == 0 {
-					continue
-				}
 				dxs := dx[i*per : (i+1)*per]
-				for j, d := range dy[i*per : (i+1)*per] {
-					dxs[j] += d * s
+				switch {
+				case fresh && s == 0:
+					clear(dxs)
+				case fresh:
+					for j, d := range dy[i*per : (i+1)*per] {
+						dxs[j] = d * s
+					}
+				case s != 0:
+					for j, d := range dy[i*per : (i+1)*per] {
+						dxs[j] += d * s
+					}
 				}
 			}
 		})

@@ -1,41 +1,8 @@
 package nn
 
-import "math"
-
-// ReLU is max(x, 0). Its backward reads only its own output.
-func ReLU(c *Ctx, x *Tensor) *Tensor {
-	if !c.check("relu", x) {
-		return c.fail("relu: bad input")
-	}
-	y := c.newOut(append([]int(nil), x.Shape...), false, x)
-	parallel(len(x.Data), len(x.Data), func(lo, hi int) {
-		xs := x.Data[lo:hi]
-		ys := y.Data[lo:hi][:len(xs)]
-		for i, v := range xs {
-			// Branch-free: keep v unless its sign bit is set (signs
-			// of activations are unpredictable).
-			b := math.Float32bits(v)
-			ys[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
-		}
-	})
-	c.record(y, func(dy []float32) {
-		dx := c.gradOf(x)
-		parallel(len(dy), len(dy), func(lo, hi int) {
-			dys := dy[lo:hi]
-			dxs, ys := dx[lo:hi][:len(dys)], y.Data[lo:hi][:len(dys)]
-			for i, d := range dys {
-				// y >= 0; the mask is all ones where y > 0 (its bits are
-				// non-zero), without a branch.
-				m := uint32(-int32(math.Float32bits(ys[i])) >> 31)
-				dxs[i] += math.Float32frombits(math.Float32bits(d) & m)
-			}
-		})
-	}, y)
-	return y
-}
-
-// Add sums xs elementwise; all must have the same shape. Its backward needs
-// no inputs, so they are not kept alive.
+// Add sums xs elementwise. Their shapes must agree up to trailing 1s (see
+// sumShape): a Linear output [N, C] adds to a [N, C, 1, 1] map, as the
+// spec allows. Its backward needs no inputs, so they are not kept alive.
 func Add(c *Ctx, xs ...*Tensor) *Tensor {
 	if len(xs) == 0 {
 		return c.fail("add: no inputs")
@@ -43,16 +10,24 @@ func Add(c *Ctx, xs ...*Tensor) *Tensor {
 	if !c.check("add", xs...) {
 		return c.fail("add: bad input")
 	}
-	for _, x := range xs[1:] {
-		if !sameShape(x.Shape, xs[0].Shape) {
-			return c.fail("add: shapes %v and %v differ", xs[0].Shape, x.Shape)
-		}
+	shape, ok := sumShape(xs)
+	if !ok {
+		return c.fail("add: shapes %v do not match", shapesOf(xs))
 	}
-	y := c.newOut(append([]int(nil), xs[0].Shape...), false, xs...)
+	y := c.newOut(shape, false, xs...)
 	n := len(y.Data)
 	parallel(n, n*len(xs), func(lo, hi int) {
 		ys := y.Data[lo:hi]
-		copy(ys, xs[0].Data[lo:hi])
+		a := xs[0].Data[lo:hi]
+		if len(xs) == 2 { // a cell node: one pass instead of a copy and an add
+			b := xs[1].Data[lo:hi]
+			a, b = a[:len(ys)], b[:len(ys)]
+			for i := range ys {
+				ys[i] = a[i] + b[i]
+			}
+			return
+		}
+		copy(ys, a)
 		for _, x := range xs[1:] {
 			for i, v := range x.Data[lo:hi] {
 				ys[i] += v
@@ -62,7 +37,8 @@ func Add(c *Ctx, xs ...*Tensor) *Tensor {
 	c.record(y, func(dy []float32) {
 		for _, x := range xs {
 			if x.requiresGrad {
-				addTo(dy, c.gradOf(x))
+				g, fresh := c.gradOut(x)
+				addOrCopy(dy, g, fresh)
 			}
 		}
 	})
@@ -81,7 +57,10 @@ func Scale(c *Ctx, x *Tensor, s float32) *Tensor {
 			ys[i] = s * v
 		}
 	})
-	c.record(y, func(dy []float32) { axpy(s, dy, c.gradOf(x)) })
+	c.record(y, func(dy []float32) {
+		g, fresh := c.gradOut(x)
+		axpyOrScale(s, dy, g, fresh)
+	})
 	return y
 }
 
@@ -98,7 +77,10 @@ func AddConst(c *Ctx, x *Tensor, v float32) *Tensor {
 			ys[i] = xv + v
 		}
 	})
-	c.record(y, func(dy []float32) { addTo(dy, c.gradOf(x)) })
+	c.record(y, func(dy []float32) {
+		g, fresh := c.gradOut(x)
+		addOrCopy(dy, g, fresh)
+	})
 	return y
 }
 
@@ -115,7 +97,7 @@ func Mul(c *Ctx, x, s *Tensor) *Tensor {
 }
 
 // WeightedSum is sum_i w[i]*xs[i] with w a vector of len(xs) values: the
-// DARTS mixed op. w gets the gradient <dy, xs[i]> when it requires one (the
+// DARTS mixed op. Shapes follow Add's rule. w gets the gradient <dy, xs[i]> when it requires one (the
 // xs are then kept for backward); each xs[i] gets w[i]*dy.
 func WeightedSum(c *Ctx, xs []*Tensor, w *Tensor) *Tensor {
 	if len(xs) == 0 {
@@ -127,12 +109,11 @@ func WeightedSum(c *Ctx, xs []*Tensor, w *Tensor) *Tensor {
 	if len(w.Data) != len(xs) {
 		return c.fail("weightedsum: %d weights for %d inputs", len(w.Data), len(xs))
 	}
-	for _, x := range xs[1:] {
-		if !sameShape(x.Shape, xs[0].Shape) {
-			return c.fail("weightedsum: shapes %v and %v differ", xs[0].Shape, x.Shape)
-		}
+	shape, ok := sumShape(xs)
+	if !ok {
+		return c.fail("weightedsum: shapes %v do not match", shapesOf(xs))
 	}
-	y := c.newOut(append([]int(nil), xs[0].Shape...), false, append([]*Tensor{w}, xs...)...)
+	y := c.newOut(shape, false, append([]*Tensor{w}, xs...)...)
 	n := len(y.Data)
 	wv := append([]float32(nil), w.Data...)
 	parallel(n, n*len(xs), func(lo, hi int) {
@@ -155,7 +136,8 @@ func WeightedSum(c *Ctx, xs []*Tensor, w *Tensor) *Tensor {
 	c.record(y, func(dy []float32) {
 		for k, x := range xs {
 			if x.requiresGrad {
-				axpy(wv[k], dy, c.gradOf(x))
+				g, fresh := c.gradOut(x)
+				axpyOrScale(wv[k], dy, g, fresh)
 			}
 		}
 		if w.requiresGrad {
@@ -199,4 +181,38 @@ func Mean(c *Ctx, x *Tensor) *Tensor {
 	y := Scale(c, s, 1/float32(len(x.Data)))
 	c.Release(s)
 	return y
+}
+
+// sumShape is the shape of an elementwise sum of xs: they must be equal
+// once trailing 1s are dropped, so [N, C] matches [N, C, 1, 1] (a Linear
+// output and a 1x1 map hold the same values in the same order) but not
+// [N, 1, C]. The result is the longest of the shapes (the first of them),
+// so a 4-D operand keeps the sum 4-D.
+func sumShape(xs []*Tensor) ([]int, bool) {
+	best := xs[0].Shape
+	for _, x := range xs[1:] {
+		if !sameShape(trimOnes(x.Shape), trimOnes(xs[0].Shape)) {
+			return nil, false
+		}
+		if len(x.Shape) > len(best) {
+			best = x.Shape
+		}
+	}
+	return append([]int(nil), best...), true
+}
+
+// trimOnes drops trailing 1s after the first dimension.
+func trimOnes(s []int) []int {
+	for len(s) > 1 && s[len(s)-1] == 1 {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func shapesOf(xs []*Tensor) [][]int {
+	out := make([][]int, len(xs))
+	for i, x := range xs {
+		out[i] = x.Shape
+	}
+	return out
 }

@@ -49,6 +49,19 @@ func TestOpsGrad(t *testing.T) {
 			},
 		},
 		{
+			// A Linear output [N, C] plus a 1x1 map [N, C, 1, 1] (spec
+			// shapes agree: both are C x 1 x 1 per image).
+			name: "add-linear-and-1x1", ins: []in{{shape: []int{2, 6}, grad: true}, {shape: []int{2, 6, 1, 1}, grad: true}},
+			run: func(c *Ctx, x []*Tensor) *Tensor { return Add(c, x...) },
+			ref: func(x [][]float64) []float64 {
+				y := make([]float64, len(x[0]))
+				for i := range y {
+					y[i] = x[0][i] + x[1][i]
+				}
+				return y
+			},
+		},
+		{
 			name: "scale", ins: []in{{shape: x4, grad: true}},
 			run: func(c *Ctx, x []*Tensor) *Tensor { return Scale(c, x[0], -1.5) },
 			ref: func(x [][]float64) []float64 { return refMap(x[0], func(v float64) float64 { return -1.5 * v }) },

@@ -50,8 +50,10 @@ func blockReduce(n int, f func(lo, hi int) float64) float64 {
 func dot(a, b []float32) float64 {
 	return blockReduce(len(a), func(lo, hi int) float64 {
 		var s float64
-		for i := lo; i < hi; i++ {
-			s += float64(a[i]) * float64(b[i])
+		aa, bb := a[lo:hi], b[lo:hi]
+		bb = bb[:len(aa)]
+		for i, v := range aa {
+			s += float64(v) * float64(bb[i])
 		}
 		return s
 	})
@@ -72,6 +74,36 @@ func axpy(a float32, x, y []float32) {
 	})
 }
 
+// addOrCopy does y[i] += x[i], or y[i] = x[i] when overwrite, in parallel.
+func addOrCopy(x, y []float32, overwrite bool) {
+	if !overwrite {
+		addTo(x, y)
+		return
+	}
+	parallel(len(x), len(x), func(lo, hi int) { copy(y[lo:hi], x[lo:hi]) })
+}
+
+// axpyOrScale does y[i] += a*x[i], or y[i] = a*x[i] when overwrite, in
+// parallel.
+func axpyOrScale(a float32, x, y []float32, overwrite bool) {
+	if !overwrite {
+		axpy(a, x, y)
+		return
+	}
+	parallel(len(x), len(x), func(lo, hi int) {
+		yy, xx := y[lo:hi], x[lo:hi]
+		yy = yy[:len(xx)]
+		for i, v := range xx {
+			yy[i] = a * v
+		}
+	})
+}
+
+// pclear zeroes b in parallel.
+func pclear(b []float32) {
+	parallel(len(b), len(b), func(lo, hi int) { clear(b[lo:hi]) })
+}
+
 // addTo does y[i] += x[i] in parallel.
 func addTo(x, y []float32) {
 	parallel(len(x), len(x), func(lo, hi int) {
@@ -83,17 +115,18 @@ func addTo(x, y []float32) {
 }
 
 // moments returns sum(x-k) and sum((x-k)^2) in float64, with four
-// accumulators (a fixed order, for speed).
+// accumulators (a fixed order, for speed). The loops walk the slices down
+// so that they need no bounds checks.
 func moments(xs []float32, k float64) (s, q float64) {
 	var s0, s1, s2, s3, q0, q1, q2, q3 float64
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		d0, d1, d2, d3 := float64(xs[i])-k, float64(xs[i+1])-k, float64(xs[i+2])-k, float64(xs[i+3])-k
+	for len(xs) >= 4 {
+		d0, d1, d2, d3 := float64(xs[0])-k, float64(xs[1])-k, float64(xs[2])-k, float64(xs[3])-k
 		s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
 		q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
+		xs = xs[4:]
 	}
-	for ; i < len(xs); i++ {
-		d := float64(xs[i]) - k
+	for _, v := range xs {
+		d := float64(v) - k
 		s0 += d
 		q0 += d * d
 	}
@@ -104,17 +137,18 @@ func moments(xs []float32, k float64) (s, q float64) {
 func sumDot(dy, xs []float32, k float64) (s, d float64) {
 	xs = xs[:len(dy)]
 	var s0, s1, s2, s3, p0, p1, p2, p3 float64
-	i := 0
-	for ; i+4 <= len(dy); i += 4 {
-		g0, g1, g2, g3 := float64(dy[i]), float64(dy[i+1]), float64(dy[i+2]), float64(dy[i+3])
+	for len(dy) >= 4 && len(xs) >= 4 {
+		g0, g1, g2, g3 := float64(dy[0]), float64(dy[1]), float64(dy[2]), float64(dy[3])
 		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
-		p0 += g0 * (float64(xs[i]) - k)
-		p1 += g1 * (float64(xs[i+1]) - k)
-		p2 += g2 * (float64(xs[i+2]) - k)
-		p3 += g3 * (float64(xs[i+3]) - k)
+		p0 += g0 * (float64(xs[0]) - k)
+		p1 += g1 * (float64(xs[1]) - k)
+		p2 += g2 * (float64(xs[2]) - k)
+		p3 += g3 * (float64(xs[3]) - k)
+		dy, xs = dy[4:], xs[4:]
 	}
-	for ; i < len(dy); i++ {
-		g := float64(dy[i])
+	xs = xs[:len(dy)]
+	for i, v := range dy {
+		g := float64(v)
 		s0 += g
 		p0 += g * (float64(xs[i]) - k)
 	}
@@ -124,12 +158,12 @@ func sumDot(dy, xs []float32, k float64) (s, d float64) {
 // sum32 returns sum(xs) in float64, four accumulators.
 func sum32(xs []float32) float64 {
 	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		s0, s1, s2, s3 = s0+float64(xs[i]), s1+float64(xs[i+1]), s2+float64(xs[i+2]), s3+float64(xs[i+3])
+	for len(xs) >= 4 {
+		s0, s1, s2, s3 = s0+float64(xs[0]), s1+float64(xs[1]), s2+float64(xs[2]), s3+float64(xs[3])
+		xs = xs[4:]
 	}
-	for ; i < len(xs); i++ {
-		s0 += float64(xs[i])
+	for _, v := range xs {
+		s0 += float64(v)
 	}
 	return (s0 + s1) + (s2 + s3)
 }

@@ -56,8 +56,8 @@ func (g *poolGeom) window(oy, ox int) (y0, y1, x0, x1 int) {
 
 // MaxPool2d takes the maximum over each window; padded positions are
 // ignored and a NaN wins. The gradient goes to the first maximum of each
-// window, whose plane index the forward keeps (an int32 per output) instead
-// of the input.
+// window (in row-major window order), whose plane index the forward keeps
+// (an int32 per output) instead of the input.
 func MaxPool2d(c *Ctx, x *Tensor, o PoolOpts) *Tensor {
 	g, ok := c.poolSetup("maxpool2d", x, o)
 	if !ok {
@@ -69,21 +69,26 @@ func MaxPool2d(c *Ctx, x *Tensor, o PoolOpts) *Tensor {
 	if y.requiresGrad {
 		arg = c.pool.getIdx(len(y.Data))
 	}
-	parallel(g.n*g.c, len(y.Data)*g.o.KH*g.o.KW, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			xs, ys := x.Data[p*hw:][:hw], y.Data[p*ohw:][:ohw]
+	p := g.plan()
+	parallel(g.n*g.c, len(x.Data)*(g.o.KW+1)+len(y.Data)*g.o.KH, func(lo, hi int) {
+		s := p.scratch()
+		defer poolScratchPool.Put(s)
+		for pl := lo; pl < hi; pl++ {
 			var as []int32
 			if arg != nil {
-				as = arg[p*ohw:][:ohw]
+				as = arg[pl*ohw:][:ohw]
 			}
-			g.maxPlane(xs, ys, as)
+			p.maxPlane(x.Data[pl*hw:][:hw], y.Data[pl*ohw:][:ohw], as, s)
 		}
 	})
 	nd := c.record(y, func(dy []float32) {
-		dx := c.gradOf(x)
-		parallel(g.n*g.c, len(dy), func(lo, hi int) {
-			for p := lo; p < hi; p++ {
-				dxs, dys, as := dx[p*hw:][:hw], dy[p*ohw:][:ohw], arg[p*ohw:][:ohw]
+		dx, fresh := c.gradOut(x)
+		parallel(g.n*g.c, len(dy)+len(dx), func(lo, hi int) {
+			for pl := lo; pl < hi; pl++ {
+				dxs, dys, as := dx[pl*hw:][:hw], dy[pl*ohw:][:ohw], arg[pl*ohw:][:ohw]
+				if fresh {
+					clear(dxs)
+				}
 				for i, d := range dys {
 					dxs[as[i]] += d
 				}
@@ -96,33 +101,6 @@ func MaxPool2d(c *Ctx, x *Tensor, o PoolOpts) *Tensor {
 	return y
 }
 
-// maxPlane pools one plane into ys, recording argmaxes in as (if not nil).
-func (g *poolGeom) maxPlane(xs, ys []float32, as []int32) {
-	for oy := 0; oy < g.oh; oy++ {
-		for ox := 0; ox < g.ow; ox++ {
-			y0, y1, x0, x1 := g.window(oy, ox)
-			best := y0*g.w + x0
-			bv := xs[best]
-		scan:
-			for iy := y0; iy < y1; iy++ {
-				row := xs[iy*g.w+x0 : iy*g.w+x1]
-				for j, v := range row {
-					if v > bv {
-						best, bv = iy*g.w+x0+j, v
-					} else if v != v {
-						best, bv = iy*g.w+x0+j, v
-						break scan
-					}
-				}
-			}
-			ys[oy*g.ow+ox] = bv
-			if as != nil {
-				as[oy*g.ow+ox] = int32(best)
-			}
-		}
-	}
-}
-
 // AvgPool2d averages each window. With countIncludePad the divisor is the
 // full window KH*KW (padding counts as zeros); without, the number of real
 // inputs in the window (the DARTS pools use false).
@@ -133,50 +111,28 @@ func AvgPool2d(c *Ctx, x *Tensor, o PoolOpts, countIncludePad bool) *Tensor {
 	}
 	y := c.newOut([]int{g.n, g.c, g.oh, g.ow}, false, x)
 	hw, ohw := g.h*g.w, g.oh*g.ow
-	full := float32(g.o.KH * g.o.KW)
-	div := func(y0, y1, x0, x1 int) float32 {
-		if countIncludePad {
-			return full
-		}
-		return float32((y1 - y0) * (x1 - x0))
-	}
-	parallel(g.n*g.c, len(y.Data)*g.o.KH*g.o.KW, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			xs, ys := x.Data[p*hw:][:hw], y.Data[p*ohw:][:ohw]
-			for oy := 0; oy < g.oh; oy++ {
-				for ox := 0; ox < g.ow; ox++ {
-					y0, y1, x0, x1 := g.window(oy, ox)
-					var s float32
-					for iy := y0; iy < y1; iy++ {
-						for _, v := range xs[iy*g.w+x0 : iy*g.w+x1] {
-							s += v
-						}
-					}
-					ys[oy*g.ow+ox] = s / div(y0, y1, x0, x1)
-				}
-			}
+	p := g.plan()
+	work := len(x.Data)*g.o.KW + len(y.Data)*g.o.KH
+	parallel(g.n*g.c, work, func(lo, hi int) {
+		s := p.scratch()
+		defer poolScratchPool.Put(s)
+		for pl := lo; pl < hi; pl++ {
+			p.avgPlane(x.Data[pl*hw:][:hw], y.Data[pl*ohw:][:ohw], countIncludePad, s)
 		}
 	})
 	c.record(y, func(dy []float32) {
 		if !x.requiresGrad {
 			return
 		}
-		dx := c.gradOf(x)
-		parallel(g.n*g.c, len(dy)*g.o.KH*g.o.KW, func(lo, hi int) {
-			for p := lo; p < hi; p++ {
-				dxs, dys := dx[p*hw:][:hw], dy[p*ohw:][:ohw]
-				for oy := 0; oy < g.oh; oy++ {
-					for ox := 0; ox < g.ow; ox++ {
-						y0, y1, x0, x1 := g.window(oy, ox)
-						d := dys[oy*g.ow+ox] / div(y0, y1, x0, x1)
-						for iy := y0; iy < y1; iy++ {
-							row := dxs[iy*g.w+x0 : iy*g.w+x1]
-							for i := range row {
-								row[i] += d
-							}
-						}
-					}
+		dx, fresh := c.gradOut(x)
+		parallel(g.n*g.c, work, func(lo, hi int) {
+			s := p.scratch()
+			defer poolScratchPool.Put(s)
+			for pl := lo; pl < hi; pl++ {
+				if fresh {
+					clear(dx[pl*hw:][:hw])
 				}
+				p.avgBackPlane(dy[pl*ohw:][:ohw], dx[pl*hw:][:hw], countIncludePad, s)
 			}
 		})
 	})

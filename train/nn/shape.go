@@ -47,10 +47,14 @@ func ConcatAxis(c *Ctx, axis int, xs ...*Tensor) *Tensor {
 		}
 	})
 	c.record(y, func(dy []float32) {
+		// An input given twice gets a fresh buffer for its first
+		// occurrence only; for each o the first writes before the second
+		// adds.
 		grads := make([][]float32, len(xs))
+		fresh := make([]bool, len(xs))
 		for k, x := range xs {
 			if x.requiresGrad {
-				grads[k] = c.gradOf(x)
+				grads[k], fresh[k] = c.gradOut(x)
 			}
 		}
 		parallel(outer, len(dy), func(lo, hi int) {
@@ -59,8 +63,12 @@ func ConcatAxis(c *Ctx, axis int, xs ...*Tensor) *Tensor {
 				for k, in := range sizes {
 					if dx := grads[k]; dx != nil {
 						dx = dx[o*in : (o+1)*in]
-						for i, d := range dy[off : off+in] {
-							dx[i] += d
+						if fresh[k] {
+							copy(dx, dy[off:off+in])
+						} else {
+							for i, d := range dy[off : off+in] {
+								dx[i] += d
+							}
 						}
 					}
 					off += in

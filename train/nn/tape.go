@@ -130,6 +130,22 @@ func (c *Ctx) gradOf(t *Tensor) []float32 {
 	return t.Grad
 }
 
+// gradOut returns t's gradient buffer for a backward to add into, and
+// whether it is fresh: then it was just taken from the pool unzeroed, and
+// the backward must write every element of it (=) instead of adding (+=).
+// This saves zeroing a buffer and reading it back when a tensor has one
+// consumer, the common case. A second request for the same tensor (an op
+// that takes it twice) is not fresh, so the first must write before the
+// second adds.
+func (c *Ctx) gradOut(t *Tensor) ([]float32, bool) {
+	if t.Grad != nil || t.leaf {
+		return c.gradOf(t), false
+	}
+	t.Grad = c.pool.get(numel(t.Shape), false)
+	t.gradPooled = true
+	return t.Grad, true
+}
+
 // alias returns x itself as the output of an identity op, counting one more
 // owner so that each handle is released separately.
 func (c *Ctx) alias(x *Tensor) *Tensor {
