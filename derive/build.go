@@ -135,15 +135,9 @@ func (m *macro) globalPool(x int) int {
 func (m *macro) cell(i, s0, s1, c int, red, redPrev bool) int {
 	b := m.b
 	name := "cells." + strconv.Itoa(i)
-	var p0 int
-	if redPrev {
-		p0 = m.set.FactorizedReduce(b, name+".preprocess0", s0, c, true)
-	} else {
-		p0 = models.ReLUConvBN(b, name+".preprocess0", s0, c, 1, 1, 0, true)
-	}
-	p1 := models.ReLUConvBN(b, name+".preprocess1", s1, c, 1, 1, 0, true)
-	if sp, sq := b.Shape(p0), b.Shape(p1); b.Err() == nil && (sp.H != sq.H || sp.W != sq.W) {
-		return b.Failf("%s: its preprocessed inputs have different spatial sizes %dx%d (s0) and %dx%d (s1)", name, sp.H, sp.W, sq.H, sq.W)
+	p0, p1 := m.set.CellInputs(b, name, s0, s1, c, redPrev, true)
+	if p0 < 0 {
+		return -1
 	}
 	pairs, concat := m.g.Normal, m.g.NormalConcat
 	if red {

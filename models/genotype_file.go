@@ -3,11 +3,12 @@ package models
 import (
 	"encoding/json"
 	"fmt"
-	"gonas/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"gonas/atomicfile"
 )
 
 // GenoFile is a genotype with what a .geno file records besides it: the

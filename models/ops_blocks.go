@@ -117,3 +117,22 @@ func identity(b *spec.Builder, name string, x int, c OpCtx) int {
 	}
 	return x
 }
+
+// CellInputs builds a cell's two preprocessing branches (model.py Cell):
+// preprocess0 is the op set's FactorizedReduce of s0 when the previous cell
+// reduced, else ReLUConvBN 1x1; preprocess1 is ReLUConvBN 1x1 of s1. Both
+// outputs have c channels; mismatched spatial sizes are a builder error.
+// Derived networks (affine) and search supernets (not affine) share it.
+func (s *OpSet) CellInputs(b *spec.Builder, name string, s0, s1, c int, redPrev, affine bool) (p0, p1 int) {
+	if redPrev {
+		p0 = s.FactorizedReduce(b, name+".preprocess0", s0, c, affine)
+	} else {
+		p0 = ReLUConvBN(b, name+".preprocess0", s0, c, 1, 1, 0, affine)
+	}
+	p1 = ReLUConvBN(b, name+".preprocess1", s1, c, 1, 1, 0, affine)
+	if sp, sq := b.Shape(p0), b.Shape(p1); b.Err() == nil && (sp.H != sq.H || sp.W != sq.W) {
+		b.Failf("%s: its preprocessed inputs have different spatial sizes %dx%d (s0) and %dx%d (s1)", name, sp.H, sp.W, sq.H, sq.W)
+		return -1, -1
+	}
+	return p0, p1
+}

@@ -3,7 +3,6 @@ package search
 import (
 	"bytes"
 	"fmt"
-	"gonas/atomicfile"
 	"image/color"
 	"io"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"gonas/atomicfile"
 )
 
 // opPalette colours the candidate ops (12 distinct colours, enough for the

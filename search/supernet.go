@@ -165,15 +165,9 @@ func supernetError(err error, cfg NetConfig) error {
 func (sn *Supernet) cell(b *spec.Builder, i, s0, s1, c int, red, redPrev bool) int {
 	cfg := sn.Config
 	name := "cells." + strconv.Itoa(i)
-	var p0 int
-	if redPrev {
-		p0 = cfg.OpSet.FactorizedReduce(b, name+".preprocess0", s0, c, false)
-	} else {
-		p0 = models.ReLUConvBN(b, name+".preprocess0", s0, c, 1, 1, 0, false)
-	}
-	p1 := models.ReLUConvBN(b, name+".preprocess1", s1, c, 1, 1, 0, false)
-	if sp, sq := b.Shape(p0), b.Shape(p1); b.Err() == nil && (sp.H != sq.H || sp.W != sq.W) {
-		return b.Failf("%s: its preprocessed inputs have different spatial sizes %dx%d (s0) and %dx%d (s1)", name, sp.H, sp.W, sq.H, sq.W)
+	p0, p1 := cfg.OpSet.CellInputs(b, name, s0, s1, c, redPrev, false)
+	if p0 < 0 {
+		return -1
 	}
 	if red && cfg.FixedReduce {
 		return cfg.OpSet.FixedReduce(b, name, p0, p1, models.CellCtx{C: c})

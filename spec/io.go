@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"gonas/atomicfile"
 	"os"
 	"slices"
+
+	"gonas/atomicfile"
 )
 
 // Write stores net at path as indented JSON (a .net.json file). The file is

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"gonas/atomicfile"
 	"os"
+
+	"gonas/atomicfile"
 )
 
 // EpochMetrics is one line of metrics.jsonl: the record of a finished

@@ -3,12 +3,13 @@ package ckpt
 import (
 	"bytes"
 	"errors"
-	"gonas/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonas/atomicfile"
 )
 
 // onlyFile fails the test unless dir holds exactly the named file (no

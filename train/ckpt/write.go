@@ -4,12 +4,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"gonas/atomicfile"
 	"hash/crc32"
 	"io"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
+
+	"gonas/atomicfile"
 )
 
 var (
