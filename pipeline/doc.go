@@ -26,7 +26,8 @@
 //	                      (search-seed<S>/ per seed when several seeds run)
 //	select/seed<S>/       the selection's short retrainings (several seeds only)
 //	genotype.geno         the genotype retrained; normal/reduce .svg/.dot its cells; net.json its network
-//	train/                checkpoint.ckpt, best.ckpt, metrics.jsonl, curves.svg/png
+//	train/                checkpoint.ckpt, best.ckpt, metrics.jsonl, curves.svg/png, and the curve within
+//	                      epochs: steps.jsonl, steps.png
 //	model.onnx            the final checkpoint exported
 //	report.html           one self-contained page: cells, curves, sizes, accuracies, timings, commands
 //

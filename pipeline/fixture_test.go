@@ -17,8 +17,9 @@ import (
 
 // fixtureRun makes the folder of a finished two-seed run without running
 // anything: the real plot and file writers on made-up histories, and a
-// state that points at their files.
-func fixtureRun(t *testing.T) (string, *State) {
+// state that points at their files. Without plots it writes the state's
+// files but no search or training plots (faster).
+func fixtureRun(t *testing.T, plots bool) (string, *State) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := NewConfig("rome", "mnist", "quick", 2, 2)
@@ -62,8 +63,10 @@ func fixtureRun(t *testing.T) (string, *State) {
 		if err := search.WriteAlphas(filepath.Join(dir, sub, search.AlphasFile), hist); err != nil {
 			t.Fatal(err)
 		}
-		if err := search.WriteAlphaPlots(filepath.Join(dir, sub), hist); err != nil {
-			t.Fatal(err)
+		if plots {
+			if err := search.WriteAlphaPlots(filepath.Join(dir, sub), hist); err != nil {
+				t.Fatal(err)
+			}
 		}
 		st.Searches = append(st.Searches, SearchResult{Seed: seed, Dir: sub, Genotype: g.Genotype.String(), OpSet: "darts",
 			Epochs: 3, Steps: 96, TrainAcc: 80 + float64(i), ValAcc: 79 + float64(i), Seconds: 95, PeakBytes: 200 << 20})
@@ -89,8 +92,10 @@ func fixtureRun(t *testing.T) (string, *State) {
 	if err := os.WriteFile(filepath.Join(tdir, train.MetricsFile), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := train.WriteCurves(tdir, ms); err != nil {
-		t.Fatal(err)
+	if plots {
+		if err := train.WriteCurves(tdir, ms); err != nil {
+			t.Fatal(err)
+		}
 	}
 	st.Train = &TrainResult{Dir: "train", Checkpoint: "train/checkpoint.ckpt", Epochs: 4, Steps: 2500, TrainImages: 60000,
 		TestImages: 10000, TestAcc: 98.8, TestLoss: 0.1, BestAcc: 98.8, BestEpoch: 4, ImagesPerSec: 200,

@@ -16,7 +16,7 @@ import (
 // and HTML.
 func readReport(t *testing.T) (string, *State, string) {
 	t.Helper()
-	dir, st := fixtureRun(t)
+	dir, st := fixtureRun(t, true)
 	if err := WriteReport(dir, st); err != nil {
 		t.Fatal(err)
 	}

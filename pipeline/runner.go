@@ -46,6 +46,9 @@ func Start(cfg Config, dir string, opt Options) (*Runner, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
+	if cfg.Dataset != "mnist" && cfg.DataDir == "" {
+		return nil, fmt.Errorf("dataset %s needs its files: give their folder as the data directory (--data-dir); MNIST alone is built in", cfg.Dataset)
+	}
 	if err := checkFresh(dir); err != nil {
 		return nil, err
 	}

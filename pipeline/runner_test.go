@@ -114,6 +114,7 @@ func TestTinyRun(t *testing.T) {
 	if err != nil || !st2.Done || strings.Count(log.String(), "done before") != len(st.Stages) {
 		t.Errorf("reopened: %v\n%s", err, log.String())
 	}
+
 	var sb strings.Builder
 	if err := WriteSummary(&sb, dir, st2); err != nil {
 		t.Fatal(err)
@@ -123,6 +124,31 @@ func TestTinyRun(t *testing.T) {
 		if !strings.Contains(sb.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, sb.String())
 		}
+	}
+
+	// Without ONNX Runtime the verification measures the engine alone and
+	// says why (here: the runner script is not where it is said to be).
+	t.Setenv(export.ScriptEnv, filepath.Join(t.TempDir(), "missing.js"))
+	st2.Stage(StageVerify).Status, st2.Stage(StageReport).Status, st2.Done = StatusPending, StatusPending, false
+	if err := WriteState(filepath.Join(dir, StateFile), st2); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	if r, err = Open(dir, Options{Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	st3, err := r.Run(context.Background())
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := st3.Verify; v.ORTRan() || !strings.Contains(v.ORTSkipped, "ONNX Runtime not available") || v.GoCorrect != st.Verify.GoCorrect ||
+		!strings.Contains(log.String(), "ONNX Runtime accuracy SKIPPED: ONNX Runtime not available") {
+		t.Errorf("without ONNX Runtime: %+v\n%s", v, log.String())
+	}
+	var nort strings.Builder
+	if err := WriteSummary(&nort, dir, st3); err != nil || !strings.Contains(nort.String(), "; ONNX Runtime skipped: ONNX Runtime not available") {
+		t.Errorf("summary without ONNX Runtime (%v):\n%s", err, nort.String())
 	}
 }
 
@@ -186,4 +212,86 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 		c.cancel()
 	}
 	return len(p), nil
+}
+
+// With two seeds the run searches twice, retrains both genotypes briefly
+// and retrains the one that validates best: its recorded validation
+// accuracy is what the candidate's checkpoint scores on the second half
+// of the selection's images, evaluated here.
+func TestTinyRunSeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a tiny pipeline with two searches (seconds)")
+	}
+	if _, err := data.MNISTDir(); err != nil {
+		t.Skipf("MNIST not in the module cache: %v", err)
+	}
+	cfg, err := NewConfig("gdas", "mnist", "tiny", 5, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	var log bytes.Buffer
+	r, err := Start(cfg, dir, Options{Threads: 2, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.Run(context.Background())
+	r.Close()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(st.Searches) != 2 || len(st.Selection) != 2 {
+		t.Fatalf("%d searches, %d candidates", len(st.Searches), len(st.Selection))
+	}
+	full, err := data.Load("mnist", "train", data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ = full.Subset(0, cfg.Plan.Select.Subset)
+	_, val, err := data.Split(full, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen := -1
+	for i, c := range st.Selection {
+		ck, err := train.ReadCheckpoint(filepath.Join(dir, c.Dir, train.CheckpointFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ck.Model()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := train.Evaluate(m, val, 64, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Acc != c.ValAcc || ev.Images != val.Len() {
+			t.Errorf("candidate %d: recorded %.4f%%, its checkpoint scores %.4f%% on %d validation images", c.Seed, c.ValAcc, ev.Acc, ev.Images)
+		}
+		if c.Genotype != st.Searches[i].Genotype {
+			t.Errorf("candidate %d is not the genotype of search %d", c.Seed, st.Searches[i].Seed)
+		}
+		if c.Chosen {
+			if chosen >= 0 {
+				t.Error("two candidates chosen")
+			}
+			chosen = i
+		}
+	}
+	if chosen != chooseCandidate(st.Selection) {
+		t.Errorf("chosen candidate %d, the best is %d", chosen, chooseCandidate(st.Selection))
+	}
+	if got := genoText(t, filepath.Join(dir, GenotypeFile)); got != st.Selection[chosen].Genotype || st.Net.Seed != st.Selection[chosen].Seed {
+		t.Errorf("retrained %s (seed %d), chosen %s", got, st.Net.Seed, st.Selection[chosen].Genotype)
+	}
+}
+
+func genoText(t *testing.T, path string) string {
+	t.Helper()
+	gf, err := models.ReadGenoFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gf.Genotype.String()
 }

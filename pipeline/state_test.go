@@ -9,7 +9,7 @@ import (
 )
 
 func TestStateRoundTrip(t *testing.T) {
-	dir, st := fixtureRun(t)
+	dir, st := fixtureRun(t, false)
 	path := filepath.Join(dir, StateFile)
 	if err := WriteState(path, st); err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestStateRoundTrip(t *testing.T) {
 }
 
 func TestReadStateErrors(t *testing.T) {
-	_, st := fixtureRun(t)
+	_, st := fixtureRun(t, false)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
 	if err := WriteState(good, st); err != nil {
@@ -72,7 +72,7 @@ func TestStartRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	finished, st := fixtureRun(t)
+	finished, st := fixtureRun(t, false)
 	if err := WriteState(filepath.Join(finished, StateFile), st); err != nil {
 		t.Fatal(err)
 	}

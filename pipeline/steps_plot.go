@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -66,6 +68,13 @@ func stepPanel(title, ylabel string, pts []StepPoint, hist []train.EpochMetrics,
 	p.Y.Label.Text = ylabel
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
+	p.X.Min = 0
+	last := math.Ceil(pts[len(pts)-1].X)
+	var ticks []plot.Tick
+	for e := 0.0; e <= last; e += math.Max(0.5, math.Ceil(last/8)) {
+		ticks = append(ticks, plot.Tick{Value: e, Label: strconv.FormatFloat(e, 'g', -1, 64)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	xy := make(plotter.XYs, len(pts))
 	for i, s := range pts {
 		xy[i].X, xy[i].Y = s.X, trainY(s)
