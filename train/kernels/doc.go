@@ -20,7 +20,6 @@
 //     unrolled kernels with the weights in registers.
 //   - MaxPool / MaxPoolBackward (argmax indices), AvgPool / AvgPoolBackward
 //     (count_include_pad = false).
-//   - ChannelMeanVar / ChannelSumDot: batch-norm statistics in float64.
 //   - Parallel / ParallelParts / Parts / SetThreads / Threads: the
 //     deterministic parallel-for the kernels use, for the engine too.
 //   - PeakGFLOPS: an FMA-throughput probe, the denominator of every

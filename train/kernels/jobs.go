@@ -9,8 +9,7 @@ type planeJob struct {
 	kind                      planeKind
 	x, w, y, dy, dx, dw, cols []float32
 	idx                       []int32
-	mean, vari                []float32
-	n, c, hw                  int
+	n, c                      int
 	g                         ConvGeom
 	total, parts              int
 	wg                        sync.WaitGroup
@@ -28,8 +27,6 @@ const (
 	jobMaxPoolBwd                  // planes
 	jobAvgPool                     // planes
 	jobAvgPoolBwd                  // planes
-	jobMeanVar                     // channels
-	jobSumDot                      // channels
 )
 
 var planeJobPool = sync.Pool{New: func() any { return new(planeJob) }}
@@ -84,9 +81,5 @@ func (j *planeJob) runPart(p int) {
 		avgPoolPlanes(j.x, j.g, j.y, lo, hi)
 	case jobAvgPoolBwd:
 		avgPoolBackwardPlanes(j.dy, j.g, j.dx, lo, hi)
-	case jobMeanVar:
-		meanVarChannels(j.x, j.n, j.c, j.hw, j.mean, j.vari, lo, hi)
-	case jobSumDot:
-		sumDotChannels(j.x, j.y, j.n, j.c, j.hw, j.mean, j.vari, lo, hi)
 	}
 }

@@ -115,29 +115,3 @@ func TestPoolSemantics(t *testing.T) {
 		t.Fatalf("MaxPoolBackward through padding-only windows: dx = %g, want 1", dx[0])
 	}
 }
-
-func TestChannelStatsMatchReference(t *testing.T) {
-	rng := rand.New(rand.NewPCG(8, 8))
-	withThreads(t, []int{1, 2, 3}, func(t *testing.T, threads int) {
-		for _, s := range [][3]int{{1, 1, 1}, {3, 5, 7}, {8, 64, 256}, {2, 3, 0}, {32, 16, 33}} {
-			n, c, hw := s[0], s[1], s[2]
-			x := randSlice(rng, n*c*hw)
-			for i := range x {
-				x[i] = 100 + 3*x[i] // a large mean tests the two-pass variance
-			}
-			b := randSlice(rng, n*c*hw)
-			mean, v, mw, vw := make([]float32, c), make([]float32, c), make([]float32, c), make([]float32, c)
-			ChannelMeanVar(x, n, c, hw, mean, v)
-			refChannelMeanVar(x, n, c, hw, mw, vw)
-			if hw > 0 {
-				checkClose(t, "mean", mean, mw, nil, 1e-6)
-				checkClose(t, "variance", v, vw, nil, 1e-5)
-			}
-			sa, sab, saw, sabw := make([]float32, c), make([]float32, c), make([]float32, c), make([]float32, c)
-			ChannelSumDot(b, x, n, c, hw, sa, sab)
-			refChannelSumDot(b, x, n, c, hw, saw, sabw)
-			checkClose(t, "sum", sa, saw, nil, 1e-5)
-			checkClose(t, "dot", sab, sabw, nil, 1e-5)
-		}
-	})
-}

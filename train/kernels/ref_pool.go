@@ -106,35 +106,3 @@ func refAvgPoolBackward(dy []float32, c int, g ConvGeom, dx []float32) {
 		}
 	}
 }
-
-func refChannelMeanVar(x []float32, n, c, hw int, mean, variance []float32) {
-	for ch := 0; ch < c; ch++ {
-		var s float64
-		for i := 0; i < n; i++ {
-			for _, v := range x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
-				s += float64(v)
-			}
-		}
-		mu := s / float64(n*hw)
-		var q float64
-		for i := 0; i < n; i++ {
-			for _, v := range x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
-				q += (float64(v) - mu) * (float64(v) - mu)
-			}
-		}
-		mean[ch], variance[ch] = float32(mu), float32(q/float64(n*hw))
-	}
-}
-
-func refChannelSumDot(a, b []float32, n, c, hw int, sumA, sumAB []float32) {
-	for ch := 0; ch < c; ch++ {
-		var s, d float64
-		for i := 0; i < n; i++ {
-			for j := (i*c + ch) * hw; j < (i*c+ch+1)*hw; j++ {
-				s += float64(a[j])
-				d += float64(a[j]) * float64(b[j])
-			}
-		}
-		sumA[ch], sumAB[ch] = float32(s), float32(d)
-	}
-}
