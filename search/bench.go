@@ -23,7 +23,7 @@ type BenchConfig struct {
 	Seed     uint64
 	// Override, if set, edits the method's preset before the run (op set,
 	// partial channels, ...).
-	Override func(*Config)
+	Override func(*Config) error
 }
 
 // BenchResult is what `gonas bench search --json` prints.
@@ -63,7 +63,9 @@ func Bench(bc BenchConfig) (BenchResult, error) {
 		cfg.Channels = bc.Channels
 	}
 	if bc.Override != nil {
-		bc.Override(&cfg)
+		if err := bc.Override(&cfg); err != nil {
+			return BenchResult{}, err
+		}
 	}
 	classes := bc.Classes
 	if classes <= 0 {

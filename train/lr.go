@@ -6,7 +6,49 @@ import (
 	"gonas/train/schedule"
 )
 
-// LRSchedule builds the learning-rate schedule the config names.
+// StepSchedule is the rate of each step: with PerStep, the schedule laid
+// over steps (epochs and warm-up scaled by stepsPerEpoch) and indexed by the
+// global step e*stepsPerEpoch+b; otherwise the epoch schedule indexed by
+// epoch. Rate returns the rate of batch b of epoch e either way.
+func (c *Config) StepSchedule(stepsPerEpoch int) (StepRate, error) {
+	if !c.PerStep {
+		s, err := c.LRSchedule()
+		return StepRate{s: s, per: 0}, err
+	}
+	if stepsPerEpoch < 1 {
+		return StepRate{}, fmt.Errorf("per-step schedule needs at least one step per epoch, got %d", stepsPerEpoch)
+	}
+	switch c.Schedule {
+	case SchedCosine, "", SchedConstant, SchedStep:
+	default:
+		if _, err := c.LRSchedule(); err != nil {
+			return StepRate{}, err
+		}
+		return StepRate{}, fmt.Errorf("the %s schedule is defined per epoch only; lr_per_step needs cosine, step or constant", c.Schedule)
+	}
+	scaled := *c
+	scaled.Epochs *= stepsPerEpoch
+	scaled.Warmup *= stepsPerEpoch
+	scaled.StepEvery = max(c.StepEvery, 1) * stepsPerEpoch
+	s, err := scaled.LRSchedule()
+	return StepRate{s: s, per: stepsPerEpoch}, err
+}
+
+// StepRate gives the learning rate of each training step.
+type StepRate struct {
+	s   schedule.Schedule
+	per int // steps per epoch of a per-step schedule; 0: per epoch
+}
+
+// Rate is the rate of batch b (0-based) of epoch e (0-based).
+func (r StepRate) Rate(e, b int) float64 {
+	if r.per == 0 {
+		return r.s.LR(e)
+	}
+	return r.s.LR(e*r.per + b)
+}
+
+// LRSchedule builds the per-epoch learning-rate schedule the config names.
 func (c *Config) LRSchedule() (schedule.Schedule, error) {
 	switch c.Schedule {
 	case SchedCosine, "":

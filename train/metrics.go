@@ -16,7 +16,7 @@ import (
 type EpochMetrics struct {
 	Epoch        int     `json:"epoch"`     // 1-based
 	Step         int64   `json:"step"`      // optimizer steps taken by its end
-	LR           float64 `json:"lr"`        // learning rate used throughout the epoch
+	LR           float64 `json:"lr"`        // learning rate of the epoch's last step (of every step unless lr_per_step)
 	DropPath     float64 `json:"drop_path"` // drop-path probability used throughout the epoch
 	TrainLoss    float64 `json:"train_loss"`
 	TrainAcc     float64 `json:"train_acc"`

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -60,10 +61,18 @@ func sameHistory(t *testing.T, a, b []EpochMetrics) {
 // 1, a cancellation mid-epoch 2 as SIGINT would, a step limit exactly at the
 // end of epoch 1's batches before its evaluation) and resumes it each time;
 // the final checkpoint must equal an uninterrupted run's bit for bit,
-// optimizer buffers included, and so must the metrics.
+// optimizer buffers included, and so must the metrics. It runs with the
+// per-epoch and the per-step learning rate.
 func TestResumeBitIdentical(t *testing.T) {
+	for _, perStep := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lr-per-step=%v", perStep), func(t *testing.T) { testResumeBitIdentical(t, perStep) })
+	}
+}
+
+func testResumeBitIdentical(t *testing.T, perStep bool) {
 	s := newTiny(t)
 	cfg := tinyConfig()
+	cfg.PerStep = perStep
 
 	ref := t.TempDir()
 	tr, err := New(s.net, cfg, s.options(ref))

@@ -54,7 +54,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	for !t.st.Done && t.st.Pos.Epoch < t.cfg.Epochs {
 		e := t.st.Pos.Epoch
-		lr := t.sched.LR(e)
+		lr := t.sched.Rate(e, t.st.Pos.Batch)
 		t.model.SetDropPath(t.cfg.DropPathAt(e))
 		it := t.trainLd.Epoch(e, t.st.Pos.Batch)
 		for {
@@ -69,6 +69,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			if !ok {
 				break
 			}
+			lr = t.sched.Rate(e, b.Pos.Batch)
 			t0 := time.Now()
 			loss, correct, err := t.step(b, lr)
 			if err != nil {
@@ -90,7 +91,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			}
 		}
 		it.Close()
-		if err := t.endEpoch(e, lr); err != nil {
+		if err := t.endEpoch(e, t.sched.Rate(e, nb-1)); err != nil { // the rate of the epoch's last step
 			return nil, err
 		}
 	}

@@ -90,15 +90,109 @@ func TestDropPathRamp(t *testing.T) {
 	}
 }
 
-// dropPathProbe records the model's drop-path probability at every step.
+// dropPathProbe records the model's drop-path probability and the learning
+// rate at every step.
 type dropPathProbe struct {
 	nop
 	tr  **Trainer
 	got map[int][]float64 // epoch -> values seen
+	lrs []float64
 }
 
 func (p *dropPathProbe) Step(s StepInfo) {
 	p.got[s.Epoch] = append(p.got[s.Epoch], (*p.tr).Model().DropPath())
+	p.lrs = append(p.lrs, s.LR)
+}
+
+// TestStepSchedule: a per-step schedule is the epoch formula at fractional
+// epochs (warm-up included); per-epoch mode holds the rate for the epoch;
+// schedules defined per epoch only refuse per-step mode.
+func TestStepSchedule(t *testing.T) {
+	const per = 4
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want func(e, b int) float64
+	}{
+		{"per-step cosine", Config{Schedule: SchedCosine, LR: 0.05, LRMin: 0.01, Epochs: 3, PerStep: true}, func(e, b int) float64 {
+			x := float64(e) + float64(b)/per
+			return 0.01 + 0.04*(1+math.Cos(math.Pi*x/3))/2
+		}},
+		{"per-step cosine with warm-up", Config{Schedule: SchedCosine, LR: 0.1, Epochs: 3, Warmup: 1, PerStep: true}, func(e, b int) float64 {
+			s := float64(e*per + b)
+			if e < 1 {
+				return 0.1 * (s + 1) / per
+			}
+			return 0.1 * (1 + math.Cos(math.Pi*s/(3*per))) / 2
+		}},
+		{"per-epoch cosine", Config{Schedule: SchedCosine, LR: 0.05, Epochs: 3}, func(e, b int) float64 {
+			return 0.05 * (1 + math.Cos(math.Pi*float64(e)/3)) / 2
+		}},
+		{"per-step step", Config{Schedule: SchedStep, LR: 1, Gamma: 0.5, StepEvery: 1, Epochs: 3, PerStep: true}, func(e, b int) float64 {
+			return math.Pow(0.5, float64(e))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := tc.cfg.StepSchedule(per)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for e := range 3 {
+				for b := range per {
+					if got, want := r.Rate(e, b), tc.want(e, b); !near(got, want) {
+						t.Errorf("epoch %d batch %d: lr %.17g, want %.17g", e, b, got, want)
+					}
+				}
+			}
+		})
+	}
+	for _, sched := range []string{SchedLinear, SchedPowerCosine} {
+		c := Config{Schedule: sched, LR: 0.1, Epochs: 10, PerStep: true}
+		if _, err := c.StepSchedule(per); err == nil {
+			t.Errorf("%s: per-step mode accepted", sched)
+		}
+		if err := c.Validate(); err == nil {
+			t.Errorf("%s: Validate accepted per-step mode", sched)
+		}
+	}
+}
+
+// TestPerStepScheduleAsRun: with PerStep the trainer changes the rate at
+// every step along the cosine, and metrics.jsonl logs each epoch's last rate.
+func TestPerStepScheduleAsRun(t *testing.T) {
+	s := newTiny(t)
+	cfg := tinyConfig()
+	cfg.Epochs, cfg.LR, cfg.PerStep = 2, 0.04, true
+	out := t.TempDir()
+	opt := s.options(out)
+	var tr *Trainer
+	probe := &dropPathProbe{tr: &tr, got: map[int][]float64{}}
+	opt.Progress = probe
+	tr, err := New(s.net, cfg, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := func(step int) float64 { return 0.04 * (1 + math.Cos(math.Pi*float64(step)/12)) / 2 }
+	if len(probe.lrs) != 12 {
+		t.Fatalf("%d steps seen, want 12", len(probe.lrs))
+	}
+	for i, got := range probe.lrs {
+		if !near(got, want(i)) {
+			t.Errorf("step %d: lr %v, want %v", i, got, want(i))
+		}
+	}
+	hist, err := ReadMetrics(filepath.Join(out, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range hist {
+		if !near(m.LR, want(6*i+5)) {
+			t.Errorf("epoch %d: logged lr %v, want %v", i+1, m.LR, want(6*i+5))
+		}
+	}
 }
 
 // TestScheduleAsRun: the learning rate and drop-path probability logged in

@@ -16,7 +16,6 @@ import (
 	"gonas/train/model"
 	"gonas/train/nn"
 	"gonas/train/optim"
-	"gonas/train/schedule"
 )
 
 // Options are how a run executes. Unlike the Config they may change when a
@@ -45,7 +44,7 @@ type Trainer struct {
 	net     *spec.Net
 	model   *model.Model
 	sgd     *optim.SGD
-	sched   schedule.Schedule
+	sched   StepRate
 	ctx     *nn.Ctx // training context: its random source draws drop-path masks
 	evalCtx *nn.Ctx
 	trainLd *data.Loader
@@ -165,9 +164,6 @@ func Resume(path string, opt Options) (*Trainer, error) {
 // loaders, evaluation context.
 func (t *Trainer) setup() error {
 	var err error
-	if t.sched, err = t.cfg.LRSchedule(); err != nil {
-		return err
-	}
 	t.counts = derive.Count(t.net)
 	for name, p := range t.model.Params.Learned() {
 		t.slots = append(t.slots, optim.Slot{Name: name, Data: p.Data, Grad: p.Grad})
@@ -209,6 +205,9 @@ func (t *Trainer) setup() error {
 	}
 	t.testLd, err = data.NewLoader(testSet, data.LoaderConfig{Batch: t.cfg.EvalBatch, Workers: workers})
 	if err != nil {
+		return err
+	}
+	if t.sched, err = t.cfg.StepSchedule(t.trainLd.BatchesPerEpoch()); err != nil {
 		return err
 	}
 	t.evalCtx = nn.NewCtx(0, t.threads)

@@ -29,6 +29,8 @@ func benchSearch(args []string, stdout io.Writer) error {
 	opSet := fs.String("op-set", "", "op set (default: the method's)")
 	partial := fs.Int("partial", 0, "PC-DARTS partial-channel K (default: the method's)")
 	seed := fs.Uint64("seed", 1, "random seed")
+	var gumbel gumbelFlags
+	gumbel.register(fs)
 	asJSON := fs.Bool("json", false, `print {"method", "peak_bytes", "seconds_per_step", "params"} as one JSON object`)
 	if err := fs.Parse(args); err != nil {
 		if err == pflag.ErrHelp {
@@ -49,15 +51,14 @@ func benchSearch(args []string, stdout io.Writer) error {
 	}
 	bc := search.BenchConfig{Method: *method, Batch: *batch, Layers: *layers, Channels: *channels, Input: in,
 		Steps: *steps, Threads: *threads, Seed: *seed}
-	if fs.Changed("op-set") || fs.Changed("partial") {
-		bc.Override = func(c *search.Config) {
-			if fs.Changed("op-set") {
-				c.OpSet = *opSet
-			}
-			if fs.Changed("partial") {
-				c.Partial = *partial
-			}
+	bc.Override = func(c *search.Config) error {
+		if fs.Changed("op-set") {
+			c.OpSet = *opSet
 		}
+		if fs.Changed("partial") {
+			c.Partial = *partial
+		}
+		return gumbel.apply(fs, c)
 	}
 	r, err := search.Bench(bc)
 	if err != nil {

@@ -128,8 +128,8 @@ func writeTraining(b *strings.Builder, t *train.TrainingSummary) {
 		preset = "none"
 	}
 	fmt.Fprintf(b, "config:    preset %s; data %s (%d train / %d test images), augment %v, cutout %d\n", preset, c.Dataset, t.TrainImages, t.TestImages, c.Augment, c.Cutout)
-	fmt.Fprintf(b, "           %d epochs, batch %d, %s lr %g -> %g (warm-up %d, step-first %v), momentum %g, nesterov %v, wd %g\n",
-		c.Epochs, c.Batch, c.Schedule, c.LR, c.LRMin, c.Warmup, c.StepFirst, c.Momentum, c.Nesterov, c.WeightDecay)
+	fmt.Fprintf(b, "           %d epochs, batch %d, %s lr %g -> %g (warm-up %d, step-first %v, per step %v), momentum %g, nesterov %v, wd %g\n",
+		c.Epochs, c.Batch, c.Schedule, c.LR, c.LRMin, c.Warmup, c.StepFirst, c.PerStep, c.Momentum, c.Nesterov, c.WeightDecay)
 	fmt.Fprintf(b, "           grad clip %g, aux weight %g, drop-path %g, label smoothing %g, seed %d, %d threads\n",
 		c.GradClip, c.AuxWeight, c.DropPath, c.LabelSmoothing, c.Seed, t.Threads)
 	if c.Note != "" {

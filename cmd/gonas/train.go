@@ -52,7 +52,7 @@ type trainFlags struct {
 // hyperFlags names the flags that set Config fields; they may not change
 // on resume.
 var hyperFlags = []string{
-	"preset", "epochs", "batch", "eval-batch", "lr", "lr-min", "schedule", "warmup", "step-first", "power", "gamma",
+	"preset", "epochs", "batch", "eval-batch", "lr", "lr-min", "schedule", "warmup", "step-first", "lr-per-step", "power", "gamma",
 	"step-every", "momentum", "weight-decay", "nesterov", "grad-clip", "aux-weight", "drop-path", "label-smoothing",
 	"cutout", "augment", "seed", "subset", "test-subset",
 	"genotype", "op-set", "dataset", "network", "input", "layers", "channels", "classes", "mid-channels", "auxiliary",
@@ -75,6 +75,7 @@ func (f *trainFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.sched, "schedule", "", "learning-rate schedule: "+strings.Join(train.Schedules, ", "))
 	fs.IntVar(&h.Warmup, "warmup", 0, "linear warm-up epochs")
 	fs.BoolVar(&h.StepFirst, "step-first", false, "cosine: epoch e uses the rate of e+1 (DARTS/PC-DARTS step the scheduler first)")
+	fs.BoolVar(&h.PerStep, "lr-per-step", false, "update the rate every step along the schedule (default for MNIST) instead of once per epoch (the papers' code)")
 	fs.Float64Var(&h.Power, "power", 0, "power-cosine exponent base (sharpDARTS p)")
 	fs.Float64Var(&h.Gamma, "gamma", 0, "step schedule decay factor")
 	fs.IntVar(&h.StepEvery, "step-every", 0, "step schedule: epochs between decays")
@@ -230,7 +231,8 @@ func (f *trainFlags) override(fs *pflag.FlagSet, cfg *train.Config) error {
 		"eval-batch": func() { cfg.EvalBatch = h.EvalBatch }, "lr": func() { cfg.LR = h.LR },
 		"lr-min": func() { cfg.LRMin = h.LRMin }, "schedule": func() { cfg.Schedule = f.sched },
 		"warmup": func() { cfg.Warmup = h.Warmup }, "step-first": func() { cfg.StepFirst = h.StepFirst },
-		"power": func() { cfg.Power = h.Power }, "gamma": func() { cfg.Gamma = h.Gamma },
+		"lr-per-step": func() { cfg.PerStep = h.PerStep },
+		"power":       func() { cfg.Power = h.Power }, "gamma": func() { cfg.Gamma = h.Gamma },
 		"step-every": func() { cfg.StepEvery = h.StepEvery }, "momentum": func() { cfg.Momentum = h.Momentum },
 		"weight-decay": func() { cfg.WeightDecay = h.WeightDecay }, "nesterov": func() { cfg.Nesterov = h.Nesterov },
 		"grad-clip": func() { cfg.GradClip = h.GradClip }, "aux-weight": func() { cfg.AuxWeight = h.AuxWeight },
