@@ -19,7 +19,8 @@
 //     kernel does a whole plane; 3x3 and 5x5 (any stride, dilation) use
 //     unrolled kernels with the weights in registers.
 //   - MaxPool / MaxPoolBackward (argmax indices), AvgPool / AvgPoolBackward
-//     (count_include_pad = false).
+//     (count_include_pad = false) and AvgPoolCountPad / ...Backward (true):
+//     separable, a pass along each row then one down whole rows.
 //   - Parallel / ParallelParts / Parts / SetThreads / Threads: the
 //     deterministic parallel-for the kernels use, for the engine too.
 //   - PeakGFLOPS: an FMA-throughput probe, the denominator of every

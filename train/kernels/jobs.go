@@ -3,7 +3,7 @@ package kernels
 import "sync"
 
 // planeJob runs one of the plane-parallel kernels (im2col, col2im,
-// depthwise) over [0, total) split into parts, without allocating: the job
+// depthwise, pools) over [0, total) split into parts, without allocating: the job
 // comes from a pool and its arguments are plain fields.
 type planeJob struct {
 	kind                      planeKind
@@ -11,6 +11,7 @@ type planeJob struct {
 	idx                       []int32
 	n, c                      int
 	g                         ConvGeom
+	countPad                  bool // average pools: count_include_pad
 	total, parts              int
 	wg                        sync.WaitGroup
 }
@@ -78,8 +79,8 @@ func (j *planeJob) runPart(p int) {
 	case jobMaxPoolBwd:
 		maxPoolBackwardPlanes(j.dy, j.idx, j.g, j.dx, lo, hi)
 	case jobAvgPool:
-		avgPoolPlanes(j.x, j.g, j.y, lo, hi)
+		avgPlanes(j.x, j.g, j.y, j.countPad, lo, hi)
 	case jobAvgPoolBwd:
-		avgPoolBackwardPlanes(j.dy, j.g, j.dx, lo, hi)
+		avgBackPlanes(j.dy, j.g, j.dx, j.countPad, lo, hi)
 	}
 }

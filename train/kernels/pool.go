@@ -3,180 +3,130 @@ package kernels
 import "fmt"
 
 // MaxPool writes into y (c planes of OH x OW) the maximum of each window of
-// x (c planes of H x W); padded positions are not part of any window. When
-// idx is not nil it also records, per output, the index within the input
-// plane of the chosen element (the first maximum in window order; a NaN
-// wins and propagates), for MaxPoolBackward. A window with no input
-// position gives 0 and index -1. Pooling has no weights, so a batch is
-// simply n*c planes. Planes are split over Threads() goroutines.
+// x (c planes of H x W); padded positions are not part of any window. A NaN
+// beats every number; of equal maxima (-0 equals +0) and of NaNs the first
+// in row-major window order wins. When idx is not nil it also gets, per
+// output, that element's index within its input plane, for
+// MaxPoolBackward. Pooling has no weights, so a batch is simply n*c planes.
+// Planes are split over Threads() goroutines. Pools take no dilation, and
+// every window must hold an input (padding below the kernel size, OH and OW
+// within the padded plane), as in PyTorch.
 func MaxPool(x []float32, c int, g ConvGeom, y []float32, idx []int32) {
 	checkPool("MaxPool", c, g, x, y)
-	if idx != nil && len(idx) < c*g.OH*g.OW {
-		panic(fmt.Sprintf("kernels: MaxPool: len(idx) = %d, need %d", len(idx), c*g.OH*g.OW))
+	if idx != nil {
+		checkIdx("MaxPool", c, g, idx)
 	}
 	j := newPlaneJob(jobMaxPool)
 	j.x, j.y, j.idx, j.g = x, y, idx, g
-	j.run(c, c*g.OH*g.OW*g.KH*g.KW)
+	j.run(c, c*(g.H*g.W*(g.KW+1)+g.OH*g.OW*g.KH))
 }
 
-// MaxPoolBackward adds each dy to the dx position MaxPool chose for it
-// (idx from MaxPool; -1 entries are skipped).
+// MaxPoolBackward adds each dy to the dx element MaxPool chose for it (idx
+// from MaxPool).
 func MaxPoolBackward(dy []float32, idx []int32, c int, g ConvGeom, dx []float32) {
 	checkPool("MaxPoolBackward", c, g, dx, dy)
-	if len(idx) < c*g.OH*g.OW {
-		panic(fmt.Sprintf("kernels: MaxPoolBackward: len(idx) = %d, need %d", len(idx), c*g.OH*g.OW))
-	}
+	checkIdx("MaxPoolBackward", c, g, idx)
 	j := newPlaneJob(jobMaxPoolBwd)
 	j.dy, j.idx, j.dx, j.g = dy, idx, dx, g
-	j.run(c, c*g.OH*g.OW)
+	j.run(c, c*(g.H*g.W+g.OH*g.OW))
 }
 
-// AvgPool writes into y the mean of each window of x over the positions
-// inside the input (count_include_pad = false, as in DARTS); a window with
-// none gives 0. Planes are split over Threads() goroutines.
+// AvgPool writes into y the mean of each window of x over the inputs in
+// it (count_include_pad = false, as in DARTS). Planes are split over
+// Threads() goroutines.
 func AvgPool(x []float32, c int, g ConvGeom, y []float32) {
-	checkPool("AvgPool", c, g, x, y)
-	j := newPlaneJob(jobAvgPool)
-	j.x, j.y, j.g = x, y, g
-	j.run(c, c*g.OH*g.OW*g.KH*g.KW)
+	avgPool("AvgPool", x, c, g, y, false)
 }
 
-// AvgPoolBackward adds dy/count to every input position of each window
-// (the adjoint of AvgPool).
+// AvgPoolCountPad is AvgPool with the divisor KH*KW, padding counting as
+// zeros (count_include_pad = true).
+func AvgPoolCountPad(x []float32, c int, g ConvGeom, y []float32) {
+	avgPool("AvgPoolCountPad", x, c, g, y, true)
+}
+
+// AvgPoolBackward adds dy/count to every input of each window (the adjoint
+// of AvgPool).
 func AvgPoolBackward(dy []float32, c int, g ConvGeom, dx []float32) {
-	checkPool("AvgPoolBackward", c, g, dx, dy)
+	avgPoolBackward("AvgPoolBackward", dy, c, g, dx, false)
+}
+
+// AvgPoolCountPadBackward is the adjoint of AvgPoolCountPad.
+func AvgPoolCountPadBackward(dy []float32, c int, g ConvGeom, dx []float32) {
+	avgPoolBackward("AvgPoolCountPadBackward", dy, c, g, dx, true)
+}
+
+func avgPool(fn string, x []float32, c int, g ConvGeom, y []float32, countPad bool) {
+	checkPool(fn, c, g, x, y)
+	j := newPlaneJob(jobAvgPool)
+	j.x, j.y, j.g, j.countPad = x, y, g, countPad
+	j.run(c, c*(g.H*g.W*g.KW+g.OH*g.OW*g.KH))
+}
+
+func avgPoolBackward(fn string, dy []float32, c int, g ConvGeom, dx []float32, countPad bool) {
+	checkPool(fn, c, g, dx, dy)
 	j := newPlaneJob(jobAvgPoolBwd)
-	j.dy, j.dx, j.g = dy, dx, g
-	j.run(c, c*g.OH*g.OW*g.KH*g.KW)
+	j.dy, j.dx, j.g, j.countPad = dy, dx, g, countPad
+	j.run(c, c*(g.H*g.W*g.KW+g.OH*g.OW*g.KH))
 }
 
 func checkPool(fn string, c int, g ConvGeom, in, out []float32) {
 	checkGeom(fn, c, g)
+	if g.DH != 1 || g.DW != 1 || !windowsHold(g.KH, g.SH, g.PT, g.H, g.OH) || !windowsHold(g.KW, g.SW, g.PL, g.W, g.OW) {
+		panic(fmt.Sprintf("kernels: %s: geometry %+v: pools need dilation 1 and an input in every window", fn, g))
+	}
 	checkLen(fn, "input", in, c*g.H*g.W)
 	checkLen(fn, "output", out, c*g.OH*g.OW)
 }
 
-// poolRanges fills, for every output column, the valid kernel columns
-// [kj0, kj1): those whose input column lies inside the plane.
-func poolRanges(g ConvGeom, kj0, kj1 []int) {
-	for ox := 0; ox < g.OW; ox++ {
-		base := ox*g.SW - g.PL
-		lo, hi := validRange(base, g.DW, g.W, g.KW)
-		kj0[ox], kj1[ox] = lo, hi
+func checkIdx(fn string, c int, g ConvGeom, idx []int32) {
+	if len(idx) < c*g.OH*g.OW {
+		panic(fmt.Sprintf("kernels: %s: len(idx) = %d, need %d", fn, len(idx), c*g.OH*g.OW))
 	}
 }
 
-// poolScratch holds the per-column kernel ranges of one goroutine.
-type poolScratch struct{ kj0, kj1 []int }
-
-var poolScratchPool freeList[poolScratch]
-
-func getPoolScratch(g ConvGeom) *poolScratch {
-	s := poolScratchPool.get()
-	s.kj0 = growInts(s.kj0, g.OW)
-	s.kj1 = growInts(s.kj1, g.OW)
-	poolRanges(g, s.kj0, s.kj1)
-	return s
+// windowsHold reports whether each of out windows (kernel k, stride s,
+// padding p) along an axis of size in holds an input.
+func windowsHold(k, s, p, in, out int) bool {
+	return out == 0 || in > 0 && p < k && (out-1)*s-p < in
 }
 
 func maxPoolPlanes(x []float32, g ConvGeom, y []float32, idx []int32, lo, hi int) {
 	s := getPoolScratch(g)
 	defer poolScratchPool.put(s)
 	in, out := g.H*g.W, g.OH*g.OW
-	for ch := lo; ch < hi; ch++ {
-		xp := x[ch*in : (ch+1)*in]
-		yp := y[ch*out : (ch+1)*out]
-		for oy := 0; oy < g.OH; oy++ {
-			ki0, ki1 := validRange(oy*g.SH-g.PT, g.DH, g.H, g.KH)
-			for ox := 0; ox < g.OW; ox++ {
-				kj0, kj1 := s.kj0[ox], s.kj1[ox]
-				var m float32
-				best := -1
-				ix0 := ox*g.SW - g.PL
-				for ki := ki0; ki < ki1; ki++ {
-					r := (oy*g.SH - g.PT + ki*g.DH) * g.W
-					for kj := kj0; kj < kj1; kj++ {
-						i := r + ix0 + kj*g.DW
-						v := xp[i]
-						if best < 0 || v > m || (v != v && m == m) {
-							m, best = v, i
-						}
-					}
-				}
-				yp[oy*g.OW+ox] = m
-				if idx != nil {
-					idx[ch*out+oy*g.OW+ox] = int32(best)
-				}
-			}
+	for pl := lo; pl < hi; pl++ {
+		var as []int32
+		if idx != nil {
+			as = idx[pl*out:][:out]
 		}
+		s.maxPlane(x[pl*in:][:in], y[pl*out:][:out], as)
 	}
 }
 
 func maxPoolBackwardPlanes(dy []float32, idx []int32, g ConvGeom, dx []float32, lo, hi int) {
 	in, out := g.H*g.W, g.OH*g.OW
-	for ch := lo; ch < hi; ch++ {
-		dxp := dx[ch*in : (ch+1)*in]
-		for o, i := range idx[ch*out : (ch+1)*out] {
-			if i >= 0 {
-				dxp[i] += dy[ch*out+o]
-			}
+	for pl := lo; pl < hi; pl++ {
+		dxs, dys, as := dx[pl*in:][:in], dy[pl*out:][:out], idx[pl*out:][:out]
+		for i, d := range dys {
+			dxs[as[i]] += d
 		}
 	}
 }
 
-func avgPoolPlanes(x []float32, g ConvGeom, y []float32, lo, hi int) {
+func avgPlanes(x []float32, g ConvGeom, y []float32, countPad bool, lo, hi int) {
 	s := getPoolScratch(g)
 	defer poolScratchPool.put(s)
 	in, out := g.H*g.W, g.OH*g.OW
-	for ch := lo; ch < hi; ch++ {
-		xp := x[ch*in : (ch+1)*in]
-		yp := y[ch*out : (ch+1)*out]
-		for oy := 0; oy < g.OH; oy++ {
-			ki0, ki1 := validRange(oy*g.SH-g.PT, g.DH, g.H, g.KH)
-			for ox := 0; ox < g.OW; ox++ {
-				kj0, kj1 := s.kj0[ox], s.kj1[ox]
-				var sum float32
-				ix0 := ox*g.SW - g.PL
-				for ki := ki0; ki < ki1; ki++ {
-					r := (oy*g.SH-g.PT+ki*g.DH)*g.W + ix0
-					for kj := kj0; kj < kj1; kj++ {
-						sum += xp[r+kj*g.DW]
-					}
-				}
-				var v float32
-				if n := (ki1 - ki0) * (kj1 - kj0); n > 0 {
-					v = sum / float32(n)
-				}
-				yp[oy*g.OW+ox] = v
-			}
-		}
+	for pl := lo; pl < hi; pl++ {
+		s.avgPlane(x[pl*in:][:in], y[pl*out:][:out], countPad)
 	}
 }
 
-func avgPoolBackwardPlanes(dy []float32, g ConvGeom, dx []float32, lo, hi int) {
+func avgBackPlanes(dy []float32, g ConvGeom, dx []float32, countPad bool, lo, hi int) {
 	s := getPoolScratch(g)
 	defer poolScratchPool.put(s)
 	in, out := g.H*g.W, g.OH*g.OW
-	for ch := lo; ch < hi; ch++ {
-		dxp := dx[ch*in : (ch+1)*in]
-		dyp := dy[ch*out : (ch+1)*out]
-		for oy := 0; oy < g.OH; oy++ {
-			ki0, ki1 := validRange(oy*g.SH-g.PT, g.DH, g.H, g.KH)
-			for ox := 0; ox < g.OW; ox++ {
-				kj0, kj1 := s.kj0[ox], s.kj1[ox]
-				n := (ki1 - ki0) * (kj1 - kj0)
-				if n == 0 {
-					continue
-				}
-				d := dyp[oy*g.OW+ox] / float32(n)
-				ix0 := ox*g.SW - g.PL
-				for ki := ki0; ki < ki1; ki++ {
-					r := (oy*g.SH-g.PT+ki*g.DH)*g.W + ix0
-					for kj := kj0; kj < kj1; kj++ {
-						dxp[r+kj*g.DW] += d
-					}
-				}
-			}
-		}
+	for pl := lo; pl < hi; pl++ {
+		s.avgBackPlane(dy[pl*out:][:out], dx[pl*in:][:in], countPad)
 	}
 }

@@ -1,5 +1,7 @@
 package nn
 
+import "gonas/train/kernels"
+
 // PoolOpts are a pooling window, stride (0 means the kernel size, as in
 // PyTorch) and padding. Padding may be at most half the kernel, as PyTorch
 // requires, so every window sees at least one input.
@@ -47,53 +49,35 @@ func (c *Ctx) poolSetup(op string, x *Tensor, o PoolOpts) (poolGeom, bool) {
 	return g, true
 }
 
-// window is the clipped input range [y0, y1) x [x0, x1) of output (oy, ox).
-func (g *poolGeom) window(oy, ox int) (y0, y1, x0, x1 int) {
-	y0 = oy*g.o.SH - g.o.Pad.T
-	x0 = ox*g.o.SW - g.o.Pad.L
-	return max(y0, 0), min(y0+g.o.KH, g.h), max(x0, 0), min(x0+g.o.KW, g.w)
+// kgeom is g as a kernels geometry.
+func (g *poolGeom) kgeom() kernels.ConvGeom {
+	o := g.o
+	return kernels.ConvGeom{KH: o.KH, KW: o.KW, SH: o.SH, SW: o.SW, PT: o.Pad.T, PL: o.Pad.L, DH: 1, DW: 1,
+		H: g.h, W: g.w, OH: g.oh, OW: g.ow}
 }
 
-// MaxPool2d takes the maximum over each window; padded positions are
-// ignored and a NaN wins. The gradient goes to the first maximum of each
-// window (in row-major window order), whose plane index the forward keeps
-// (an int32 per output) instead of the input.
+// MaxPool2d takes the maximum over each window (kernels.MaxPool): padded
+// positions are ignored and a NaN wins. The gradient goes to the first
+// maximum of each window (in row-major window order), whose plane index the
+// forward keeps (an int32 per output) instead of the input.
 func MaxPool2d(c *Ctx, x *Tensor, o PoolOpts) *Tensor {
 	g, ok := c.poolSetup("maxpool2d", x, o)
 	if !ok {
 		return c.fail("maxpool2d: bad input")
 	}
 	y := c.newOut([]int{g.n, g.c, g.oh, g.ow}, false, x)
-	hw, ohw := g.h*g.w, g.oh*g.ow
 	var arg []int32
 	if y.requiresGrad {
 		arg = c.pool.getIdx(len(y.Data))
 	}
-	p := g.plan()
-	parallel(g.n*g.c, len(x.Data)*(g.o.KW+1)+len(y.Data)*g.o.KH, func(lo, hi int) {
-		s := p.scratch()
-		defer poolScratchPool.Put(s)
-		for pl := lo; pl < hi; pl++ {
-			var as []int32
-			if arg != nil {
-				as = arg[pl*ohw:][:ohw]
-			}
-			p.maxPlane(x.Data[pl*hw:][:hw], y.Data[pl*ohw:][:ohw], as, s)
-		}
-	})
+	kg := g.kgeom()
+	kernels.MaxPool(x.Data, g.n*g.c, kg, y.Data, arg)
 	nd := c.record(y, func(dy []float32) {
 		dx, fresh := c.gradOut(x)
-		parallel(g.n*g.c, len(dy)+len(dx), func(lo, hi int) {
-			for pl := lo; pl < hi; pl++ {
-				dxs, dys, as := dx[pl*hw:][:hw], dy[pl*ohw:][:ohw], arg[pl*ohw:][:ohw]
-				if fresh {
-					clear(dxs)
-				}
-				for i, d := range dys {
-					dxs[as[i]] += d
-				}
-			}
-		})
+		if fresh {
+			pclear(dx)
+		}
+		kernels.MaxPoolBackward(dy, arg, g.n*g.c, kg, dx)
 	})
 	if arg != nil {
 		c.keepIdx(nd, arg)
@@ -101,40 +85,31 @@ func MaxPool2d(c *Ctx, x *Tensor, o PoolOpts) *Tensor {
 	return y
 }
 
-// AvgPool2d averages each window. With countIncludePad the divisor is the
-// full window KH*KW (padding counts as zeros); without, the number of real
-// inputs in the window (the DARTS pools use false).
+// AvgPool2d averages each window (kernels.AvgPool, AvgPoolCountPad). With
+// countIncludePad the divisor is the full window KH*KW (padding counts as
+// zeros); without, the number of real inputs in the window (the DARTS pools
+// use false).
 func AvgPool2d(c *Ctx, x *Tensor, o PoolOpts, countIncludePad bool) *Tensor {
 	g, ok := c.poolSetup("avgpool2d", x, o)
 	if !ok {
 		return c.fail("avgpool2d: bad input")
 	}
 	y := c.newOut([]int{g.n, g.c, g.oh, g.ow}, false, x)
-	hw, ohw := g.h*g.w, g.oh*g.ow
-	p := g.plan()
-	work := len(x.Data)*g.o.KW + len(y.Data)*g.o.KH
-	parallel(g.n*g.c, work, func(lo, hi int) {
-		s := p.scratch()
-		defer poolScratchPool.Put(s)
-		for pl := lo; pl < hi; pl++ {
-			p.avgPlane(x.Data[pl*hw:][:hw], y.Data[pl*ohw:][:ohw], countIncludePad, s)
-		}
-	})
+	kg := g.kgeom()
+	fwd, bwd := kernels.AvgPool, kernels.AvgPoolBackward
+	if countIncludePad {
+		fwd, bwd = kernels.AvgPoolCountPad, kernels.AvgPoolCountPadBackward
+	}
+	fwd(x.Data, g.n*g.c, kg, y.Data)
 	c.record(y, func(dy []float32) {
 		if !x.requiresGrad {
 			return
 		}
 		dx, fresh := c.gradOut(x)
-		parallel(g.n*g.c, work, func(lo, hi int) {
-			s := p.scratch()
-			defer poolScratchPool.Put(s)
-			for pl := lo; pl < hi; pl++ {
-				if fresh {
-					clear(dx[pl*hw:][:hw])
-				}
-				p.avgBackPlane(dy[pl*ohw:][:ohw], dx[pl*hw:][:hw], countIncludePad, s)
-			}
-		})
+		if fresh {
+			pclear(dx)
+		}
+		bwd(dy, g.n*g.c, kg, dx)
 	})
 	return y
 }

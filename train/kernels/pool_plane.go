@@ -1,9 +1,6 @@
-package nn
+package kernels
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // Pools are separable: a window's maximum (or sum) is the maximum (sum)
 // over its rows of the row maxima (sums) over its columns. So each plane
@@ -12,42 +9,35 @@ import (
 // steps per output instead of KH*KW, and the vertical pass runs along
 // contiguous rows.
 
-// poolPlan is the clipped input window of every output row and column.
-type poolPlan struct {
-	g      *poolGeom
-	r0, r1 []int // input rows [r0[oy], r1[oy])
-	c0, c1 []int // input columns [c0[ox], c1[ox])
-}
-
-func (g *poolGeom) plan() *poolPlan {
-	p := &poolPlan{g: g, r0: make([]int, g.oh), r1: make([]int, g.oh), c0: make([]int, g.ow), c1: make([]int, g.ow)}
-	for oy := range p.r0 {
-		p.r0[oy], p.r1[oy], _, _ = g.window(oy, 0)
-	}
-	for ox := range p.c0 {
-		_, _, p.c0[ox], p.c1[ox] = g.window(0, ox)
-	}
-	return p
-}
-
-// poolScratch is one goroutine's workspace for a plane.
+// poolScratch is one goroutine's plan and workspace for the planes of g.
 type poolScratch struct {
-	keys   []int32   // one input row's max keys
-	hk, ha []int32   // horizontal pass: key and column of each row maximum
-	bk, ba []int32   // vertical pass: key and plane index of the maximum
-	hs     []float32 // horizontal sums
-	t      []float32 // one row of dy / count
+	g            ConvGeom
+	r0, r1       []int     // input rows [r0[oy], r1[oy]) of each output row
+	c0, c1       []int     // input columns [c0[ox], c1[ox]) of each output column
+	keys, hk, ha []int32   // one row's max keys; row maxima's keys and columns
+	bk, ba       []int32   // vertical pass: key and plane index of the maximum
+	hs, t        []float32 // horizontal sums; one row of dy / divisor
 }
 
-var poolScratchPool = sync.Pool{New: func() any { return new(poolScratch) }}
+var poolScratchPool freeList[poolScratch]
 
-func (p *poolPlan) scratch() *poolScratch {
-	g := p.g
-	s := poolScratchPool.Get().(*poolScratch)
-	s.keys = grow(s.keys, g.w)
-	s.hk, s.ha = grow(s.hk, g.h*g.ow), grow(s.ha, g.h*g.ow)
-	s.bk, s.ba = grow(s.bk, g.ow), grow(s.ba, g.ow)
-	s.hs, s.t = grow(s.hs, g.h*g.ow), grow(s.t, g.ow)
+func getPoolScratch(g ConvGeom) *poolScratch {
+	s := poolScratchPool.get()
+	s.g = g
+	s.r0, s.r1 = growInts(s.r0, g.OH), growInts(s.r1, g.OH)
+	s.c0, s.c1 = growInts(s.c0, g.OW), growInts(s.c1, g.OW)
+	for oy := range s.r0 {
+		y0 := oy*g.SH - g.PT
+		s.r0[oy], s.r1[oy] = max(y0, 0), min(y0+g.KH, g.H)
+	}
+	for ox := range s.c0 {
+		x0 := ox*g.SW - g.PL
+		s.c0[ox], s.c1[ox] = max(x0, 0), min(x0+g.KW, g.W)
+	}
+	s.keys = grow(s.keys, g.W)
+	s.hk, s.ha = grow(s.hk, g.H*g.OW), grow(s.ha, g.H*g.OW)
+	s.bk, s.ba = grow(s.bk, g.OW), grow(s.ba, g.OW)
+	s.hs, s.t = grow(s.hs, g.H*g.OW), grow(s.t, g.OW)
 	return s
 }
 
@@ -73,21 +63,21 @@ func maxKey(v float32) int32 {
 }
 
 // maxPlane pools one plane into ys and writes into as (if not nil) the
-// plane index of each window's first maximum in window (row-major) order;
-// a NaN beats every number, and the first NaN wins. The row-wise first
-// maximum of the row with the first maximum is exactly that element.
-func (p *poolPlan) maxPlane(xs, ys []float32, as []int32, s *poolScratch) {
-	g := p.g
-	ow := g.ow
+// plane index of each window's first maximum in window order. The
+// row-wise first maximum of the row with the first maximum is exactly
+// that element.
+func (s *poolScratch) maxPlane(xs, ys []float32, as []int32) {
+	g := &s.g
+	ow := g.OW
 	keys := s.keys
-	for iy := 0; iy < g.h; iy++ {
-		row := xs[iy*g.w:][:g.w]
+	for iy := 0; iy < g.H; iy++ {
+		row := xs[iy*g.W:][:g.W]
 		for i, v := range row {
 			keys[i] = maxKey(v)
 		}
 		hk, ha := s.hk[iy*ow:][:ow], s.ha[iy*ow:][:ow]
 		for ox := range hk {
-			c0, c1 := p.c0[ox], p.c1[ox]
+			c0, c1 := s.c0[ox], s.c1[ox]
 			if c1-c0 == 3 {
 				// The 3-wide window of the DARTS pools, unrolled.
 				w := keys[c0 : c0+3]
@@ -111,16 +101,16 @@ func (p *poolPlan) maxPlane(xs, ys []float32, as []int32, s *poolScratch) {
 		}
 	}
 	bk, ba := s.bk, s.ba
-	for oy := 0; oy < g.oh; oy++ {
-		r0, r1 := p.r0[oy], p.r1[oy]
+	for oy := 0; oy < g.OH; oy++ {
+		r0, r1 := s.r0[oy], s.r1[oy]
 		copy(bk, s.hk[r0*ow:][:ow])
-		base := int32(r0 * g.w)
+		base := int32(r0 * g.W)
 		for ox, a := range s.ha[r0*ow:][:ow] {
 			ba[ox] = base + a
 		}
 		for iy := r0 + 1; iy < r1; iy++ {
 			hk, ha := s.hk[iy*ow:][:ow], s.ha[iy*ow:][:ow]
-			base := int32(iy * g.w)
+			base := int32(iy * g.W)
 			for ox, k := range hk {
 				if k > bk[ox] {
 					bk[ox], ba[ox] = k, base+ha[ox]
@@ -137,23 +127,23 @@ func (p *poolPlan) maxPlane(xs, ys []float32, as []int32, s *poolScratch) {
 	}
 }
 
-// count is the divisor of output (oy, ox) of an average pool.
-func (p *poolPlan) count(oy, ox int, includePad bool) float32 {
-	if includePad {
-		return float32(p.g.o.KH * p.g.o.KW)
+// divisor is the divisor of output (oy, ox) of an average pool.
+func (s *poolScratch) divisor(oy, ox int, countPad bool) float32 {
+	if countPad {
+		return float32(s.g.KH * s.g.KW)
 	}
-	return float32((p.r1[oy] - p.r0[oy]) * (p.c1[ox] - p.c0[ox]))
+	return float32((s.r1[oy] - s.r0[oy]) * (s.c1[ox] - s.c0[ox]))
 }
 
 // avgPlane averages each window of one plane into ys.
-func (p *poolPlan) avgPlane(xs, ys []float32, includePad bool, s *poolScratch) {
-	g := p.g
-	ow := g.ow
-	for iy := 0; iy < g.h; iy++ {
-		row := xs[iy*g.w:][:g.w]
+func (s *poolScratch) avgPlane(xs, ys []float32, countPad bool) {
+	g := &s.g
+	ow := g.OW
+	for iy := 0; iy < g.H; iy++ {
+		row := xs[iy*g.W:][:g.W]
 		hs := s.hs[iy*ow:][:ow]
 		for ox := range hs {
-			w := row[p.c0[ox]:p.c1[ox]]
+			w := row[s.c0[ox]:s.c1[ox]]
 			if len(w) == 3 {
 				hs[ox] = (w[0] + w[1]) + w[2] // the loop's order, unrolled
 				continue
@@ -165,8 +155,8 @@ func (p *poolPlan) avgPlane(xs, ys []float32, includePad bool, s *poolScratch) {
 			hs[ox] = sum
 		}
 	}
-	for oy := 0; oy < g.oh; oy++ {
-		r0, r1 := p.r0[oy], p.r1[oy]
+	for oy := 0; oy < g.OH; oy++ {
+		r0, r1 := s.r0[oy], s.r1[oy]
 		yr := ys[oy*ow:][:ow]
 		copy(yr, s.hs[r0*ow:][:ow])
 		for iy := r0 + 1; iy < r1; iy++ {
@@ -175,35 +165,35 @@ func (p *poolPlan) avgPlane(xs, ys []float32, includePad bool, s *poolScratch) {
 			}
 		}
 		for ox := range yr {
-			yr[ox] /= p.count(oy, ox, includePad)
+			yr[ox] /= s.divisor(oy, ox, countPad)
 		}
 	}
 }
 
-// avgBackPlane adds to dxs the gradient of avgPlane: each dy/count goes to
-// every input of its window, first down the window's rows (whole rows at a
-// time), then along each row's columns.
-func (p *poolPlan) avgBackPlane(dys, dxs []float32, includePad bool, s *poolScratch) {
-	g := p.g
-	ow := g.ow
-	u := s.hs[:g.h*ow]
+// avgBackPlane adds to dxs the gradient of avgPlane: each dy/divisor goes
+// to every input of its window, first down the window's rows (whole rows at
+// a time), then along each row's columns.
+func (s *poolScratch) avgBackPlane(dys, dxs []float32, countPad bool) {
+	g := &s.g
+	ow := g.OW
+	u := s.hs[:g.H*ow]
 	clear(u)
 	t := s.t
-	for oy := 0; oy < g.oh; oy++ {
+	for oy := 0; oy < g.OH; oy++ {
 		for ox, d := range dys[oy*ow:][:ow] {
-			t[ox] = d / p.count(oy, ox, includePad)
+			t[ox] = d / s.divisor(oy, ox, countPad)
 		}
-		for iy := p.r0[oy]; iy < p.r1[oy]; iy++ {
+		for iy := s.r0[oy]; iy < s.r1[oy]; iy++ {
 			ur := u[iy*ow:][:ow]
 			for ox, v := range t {
 				ur[ox] += v
 			}
 		}
 	}
-	for iy := 0; iy < g.h; iy++ {
-		dr := dxs[iy*g.w:][:g.w]
+	for iy := 0; iy < g.H; iy++ {
+		dr := dxs[iy*g.W:][:g.W]
 		for ox, v := range u[iy*ow:][:ow] {
-			seg := dr[p.c0[ox]:p.c1[ox]]
+			seg := dr[s.c0[ox]:s.c1[ox]]
 			if len(seg) == 3 {
 				seg[0] += v
 				seg[1] += v
