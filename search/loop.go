@@ -172,7 +172,7 @@ func (s *Searcher) iterate(e int, lr float64, archOn bool) error {
 	p.Iters++
 	s.State.Step++
 	s.State.Pos.Batch++
-	s.State.ValPos = s.valL.Normalize(data.Position{Epoch: s.State.ValPos.Epoch, Batch: s.State.ValPos.Batch + 1})
+	s.State.ValPos = data.Position{Epoch: s.State.ValPos.Epoch + 1}
 	if n := s.opt.LogEvery; n > 0 && (s.State.Step%int64(n) == 0) {
 		val := "val - (warm-up)"
 		if p.Val.N > 0 {

@@ -10,8 +10,9 @@ type State struct {
 	// Pos is the next training batch; after an epoch's last batch it is
 	// {epoch+1, 0}.
 	Pos data.Position `json:"position"`
-	// ValPos is the next batch of the architecture's half, a stream that
-	// runs across epochs independently of the training half.
+	// ValPos is the next batch of the architecture's half: every
+	// iteration draws the first batch of a fresh shuffle (ValPos.Epoch
+	// counts the draws), as the reference's next(iter(valid_queue)) does.
 	ValPos    data.Position `json:"val_position"`
 	Step      int64         `json:"step"`       // iterations done
 	ArchSteps int64         `json:"arch_steps"` // architecture updates done
