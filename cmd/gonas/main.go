@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"gonas/pipeline"
 )
 
 // command is one sub-command. run gets the arguments after the command name.
@@ -46,6 +48,13 @@ func find(name string) *command {
 	return nil
 }
 
+// errInterrupted reports a command stopped by SIGINT or SIGTERM after it
+// saved a checkpoint; the process exits with exitInterrupted (128+SIGINT,
+// the shell's convention), so scripts can tell it from success and failure.
+var errInterrupted = errors.New("interrupted")
+
+const exitInterrupted = 130
+
 // mainErr runs the CLI and returns the exit code.
 func mainErr(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -78,6 +87,9 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := run(fs.Args(), stdout); err != nil {
 		fmt.Fprintf(stderr, "gonas %s: %v\n", c.name, err)
+		if errors.Is(err, errInterrupted) || errors.Is(err, pipeline.ErrInterrupted) {
+			return exitInterrupted
+		}
 		if errors.Is(err, errUsage) {
 			fmt.Fprintf(stderr, "(run 'gonas help %s')\n", c.name)
 			return 2

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -122,7 +121,7 @@ func (f *searchFlags) run(fs *pflag.FlagSet, stdout io.Writer) error {
 	if out.Stop != search.StopDone {
 		fmt.Fprintf(stdout, "checkpoint %s; continue with: gonas search --resume %s\n", filepath.Join(dir, search.CheckpointFile), dir)
 		if out.Stop == search.StopInterrupted {
-			return errors.New("interrupted")
+			return errInterrupted
 		}
 		return nil
 	}

@@ -136,6 +136,9 @@ func (f *trainFlags) run(fs *pflag.FlagSet, w io.Writer) error {
 		fmt.Fprintf(w, "wrote %s, %s, %s\n", filepath.Join(out, train.CheckpointFile), filepath.Join(out, train.BestFile), filepath.Join(out, train.MetricsFile))
 	default:
 		fmt.Fprintf(w, "continue with: gonas train --resume %s\n", out)
+		if res.Stop == train.StopInterrupted {
+			return errInterrupted
+		}
 	}
 	return nil
 }

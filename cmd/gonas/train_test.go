@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -150,8 +151,9 @@ func TestTrainKillResume(t *testing.T) {
 	run := filepath.Join(work, "run")
 	path := filepath.Join(run, train.CheckpointFile)
 	seen, out, err := runUntil(t, path, 3, syscall.SIGINT, append(tinyTrainArgs(data, run), "--ckpt-every", "3")...)
-	if err != nil || !strings.Contains(out, "stopped (interrupted)") || !strings.Contains(out, "continue with: gonas train --resume "+run) {
-		t.Fatalf("after SIGINT: exit %v, output:\n%s", err, out)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 || !strings.Contains(out, "stopped (interrupted)") || !strings.Contains(out, "continue with: gonas train --resume "+run) {
+		t.Fatalf("after SIGINT: exit %v (want status 130), output:\n%s", err, out)
 	}
 	c, err := train.ReadCheckpointHeader(path)
 	if err != nil {
