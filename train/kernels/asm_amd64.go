@@ -1,11 +1,12 @@
 package kernels
 
 // Slice wrappers around the generated assembly. Callers have already
-// bounds-checked every access (see rows.go, sgemm_pack.go, depthwise_rows.go
-// and interleave.go); here the slices only provide the base pointers.
+// bounds-checked every access (see rows.go, relurows.go, bnrows.go,
+// sgemm_pack.go, depthwise_rows.go and interleave.go); here the slices only
+// provide the base pointers.
 
-// rowsAsm reports whether the AVX-512 row, packing and depthwise kernels
-// serve level i; vaddAsm whether the AVX2 vector add does.
+// rowsAsm reports whether the AVX-512 row, ReLU, batch-norm, packing and
+// depthwise kernels serve level i; vaddAsm whether the AVX2 vector add does.
 func rowsAsm(i isa) bool { return i == isaAVX512 }
 func vaddAsm(i isa) bool { return i >= isaAVX2 }
 
@@ -61,4 +62,30 @@ func deinterleave2p(even, odd, src []float32, blocks int) {
 func interleaveAdd2p(dst, even, odd []float32, blocks int) {
 	_, _, _ = even[16*blocks-1], odd[16*blocks-1], dst[32*blocks-1]
 	interleaveAdd2AVX512(&dst[0], &even[0], &odd[0], blocks)
+}
+
+func reluAsm(x, y []float32) { reluAVX512(&x[0], &y[0], len(x)) }
+
+func reluMaskAsm(dy, y, dx []float32, add bool) {
+	if add {
+		reluMaskAddAVX512(&dy[0], &y[0], &dx[0], len(dy))
+		return
+	}
+	reluMaskAVX512(&dy[0], &y[0], &dx[0], len(dy))
+}
+
+func bnApplyAsm(x, y []float32, a, b float32) { bnApplyAVX512(&x[0], &y[0], len(x), a, b) }
+
+func bnBackAsm(dy, x, dx []float32, k, mu, a, b float32, accum bool) {
+	if accum {
+		bnBackAddAVX512(&dy[0], &x[0], &dx[0], len(dy), k, mu, a, b)
+		return
+	}
+	bnBackAVX512(&dy[0], &x[0], &dx[0], len(dy), k, mu, a, b)
+}
+
+func bnMomentsAsm(x []float32, k float64) (s, q float64) { return bnMomentsAVX512(&x[0], len(x), k) }
+
+func bnSumDotAsm(dy, x []float32, k float64) (s, d float64) {
+	return bnSumDotAVX512(&dy[0], &x[0], len(dy), k)
 }

@@ -30,3 +30,10 @@ func packBRowsp(dst []float32, ps int, src []float32, ld, kc, panels int) { pani
 
 func deinterleave2p(even, odd, src []float32, blocks int)  { panic("unreachable") }
 func interleaveAdd2p(dst, even, odd []float32, blocks int) { panic("unreachable") }
+
+func reluAsm(x, y []float32)                                         { panic("unreachable") }
+func reluMaskAsm(dy, y, dx []float32, add bool)                      { panic("unreachable") }
+func bnApplyAsm(x, y []float32, a, b float32)                        { panic("unreachable") }
+func bnBackAsm(dy, x, dx []float32, k, mu, a, b float32, accum bool) { panic("unreachable") }
+func bnMomentsAsm(x []float32, k float64) (s, q float64)             { panic("unreachable") }
+func bnSumDotAsm(dy, x []float32, k float64) (s, d float64)          { panic("unreachable") }

@@ -21,6 +21,10 @@
 //   - MaxPool / MaxPoolBackward (argmax indices), AvgPool / AvgPoolBackward
 //     (count_include_pad = false) and AvgPoolCountPad / ...Backward (true):
 //     separable, a pass along each row then one down whole rows.
+//   - ReLURow / ReLUMask / ReLUMaskAdd: ReLU forward and backward on the
+//     values' bits; BNMoments / BNSumDot (float64 row reductions in 32
+//     lanes and a fixed tree) and BNApply / BNBackward (element-wise, each
+//     operation rounded): batch norm's per-channel row loops.
 //   - Parallel / ParallelParts / Parts / SetThreads / Threads: the
 //     deterministic parallel-for the kernels use, for the engine too.
 //   - PeakGFLOPS: an FMA-throughput probe, the denominator of every
@@ -34,8 +38,9 @@
 // edit those by hand). At start-up golang.org/x/sys/cpu selects AVX-512
 // (a 14x32 GEMM tile with the A values broadcast by the FMAs, kernels for
 // every bottom-edge row count and masked right edges, 16x16 register
-// transposes for packing, masked row kernels for im2col and depthwise) or
-// AVX2+FMA (a 6x16 GEMM tile) or pure Go (a 4x4 GEMM tile and plain loops).
+// transposes for packing, masked row kernels for im2col, depthwise, ReLU
+// and batch norm) or AVX2+FMA (a 6x16 GEMM tile) or pure Go (a 4x4 GEMM
+// tile and plain loops).
 // ForceGeneric(true), or GONAS_NOASM=1 in the environment, forces pure Go;
 // ISA reports the path in use. Other architectures build the pure-Go path.
 //

@@ -5737,3 +5737,674 @@ next:
 done:
 	VZEROUPPER
 	RET
+
+// func reluAVX512(x *float32, y *float32, n int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·reluAVX512(SB), NOSPLIT, $0-24
+	MOVQ   x+0(FP), AX
+	MOVQ   y+8(FP), CX
+	MOVQ   n+16(FP), DX
+	VPXORD Z31, Z31, Z31
+	MOVQ   DX, BX
+	ANDQ   $-16, BX
+	SHLQ   $0x02, BX
+	ANDQ   $0x0000000f, DX
+	JZ     nomask
+	MOVL   $0x0000ffff, SI
+	BZHIL  DX, SI, SI
+	KMOVW  SI, K1
+
+nomask:
+	XORQ SI, SI
+
+v4:
+	LEAQ      256(SI), DI
+	CMPQ      DI, BX
+	JG        v1
+	VMOVDQU32 (AX)(SI*1), Z0
+	VPMAXSD   Z0, Z31, Z0
+	VMOVDQU32 Z0, (CX)(SI*1)
+	VMOVDQU32 64(AX)(SI*1), Z1
+	VPMAXSD   Z1, Z31, Z1
+	VMOVDQU32 Z1, 64(CX)(SI*1)
+	VMOVDQU32 128(AX)(SI*1), Z2
+	VPMAXSD   Z2, Z31, Z2
+	VMOVDQU32 Z2, 128(CX)(SI*1)
+	VMOVDQU32 192(AX)(SI*1), Z3
+	VPMAXSD   Z3, Z31, Z3
+	VMOVDQU32 Z3, 192(CX)(SI*1)
+	ADDQ      $0x00000100, SI
+	JMP       v4
+
+v1:
+	CMPQ      SI, BX
+	JGE       tail
+	VMOVDQU32 (AX)(SI*1), Z0
+	VPMAXSD   Z0, Z31, Z0
+	VMOVDQU32 Z0, (CX)(SI*1)
+	ADDQ      $0x00000040, SI
+	JMP       v1
+
+tail:
+	TESTQ       DX, DX
+	JZ          done
+	VMOVDQU32.Z (AX)(SI*1), K1, Z0
+	VPMAXSD     Z0, Z31, Z0
+	VMOVDQU32   Z0, K1, (CX)(SI*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func reluMaskAVX512(dy *float32, y *float32, dx *float32, n int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·reluMaskAVX512(SB), NOSPLIT, $0-32
+	MOVQ  dy+0(FP), AX
+	MOVQ  y+8(FP), CX
+	MOVQ  dx+16(FP), DX
+	MOVQ  n+24(FP), BX
+	MOVQ  BX, SI
+	ANDQ  $-16, SI
+	SHLQ  $0x02, SI
+	ANDQ  $0x0000000f, BX
+	JZ    nomask
+	MOVL  $0x0000ffff, DI
+	BZHIL BX, DI, DI
+	KMOVW DI, K1
+
+nomask:
+	XORQ DI, DI
+
+v4:
+	LEAQ        256(DI), R8
+	CMPQ        R8, SI
+	JG          v1
+	VMOVDQU32   (CX)(DI*1), Z0
+	VPTESTMD    Z0, Z0, K2
+	VMOVDQU32.Z (AX)(DI*1), K2, Z0
+	VMOVDQU32   Z0, (DX)(DI*1)
+	VMOVDQU32   64(CX)(DI*1), Z1
+	VPTESTMD    Z1, Z1, K2
+	VMOVDQU32.Z 64(AX)(DI*1), K2, Z1
+	VMOVDQU32   Z1, 64(DX)(DI*1)
+	VMOVDQU32   128(CX)(DI*1), Z2
+	VPTESTMD    Z2, Z2, K2
+	VMOVDQU32.Z 128(AX)(DI*1), K2, Z2
+	VMOVDQU32   Z2, 128(DX)(DI*1)
+	VMOVDQU32   192(CX)(DI*1), Z3
+	VPTESTMD    Z3, Z3, K2
+	VMOVDQU32.Z 192(AX)(DI*1), K2, Z3
+	VMOVDQU32   Z3, 192(DX)(DI*1)
+	ADDQ        $0x00000100, DI
+	JMP         v4
+
+v1:
+	CMPQ        DI, SI
+	JGE         tail
+	VMOVDQU32   (CX)(DI*1), Z0
+	VPTESTMD    Z0, Z0, K2
+	VMOVDQU32.Z (AX)(DI*1), K2, Z0
+	VMOVDQU32   Z0, (DX)(DI*1)
+	ADDQ        $0x00000040, DI
+	JMP         v1
+
+tail:
+	TESTQ       BX, BX
+	JZ          done
+	VMOVDQU32.Z (CX)(DI*1), K1, Z0
+	VPTESTMD    Z0, Z0, K2
+	VMOVDQU32.Z (AX)(DI*1), K2, Z0
+	VMOVDQU32   Z0, K1, (DX)(DI*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func reluMaskAddAVX512(dy *float32, y *float32, dx *float32, n int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·reluMaskAddAVX512(SB), NOSPLIT, $0-32
+	MOVQ  dy+0(FP), AX
+	MOVQ  y+8(FP), CX
+	MOVQ  dx+16(FP), DX
+	MOVQ  n+24(FP), BX
+	MOVQ  BX, SI
+	ANDQ  $-16, SI
+	SHLQ  $0x02, SI
+	ANDQ  $0x0000000f, BX
+	JZ    nomask
+	MOVL  $0x0000ffff, DI
+	BZHIL BX, DI, DI
+	KMOVW DI, K1
+
+nomask:
+	XORQ DI, DI
+
+v4:
+	LEAQ        256(DI), R8
+	CMPQ        R8, SI
+	JG          v1
+	VMOVDQU32   (CX)(DI*1), Z0
+	VPTESTMD    Z0, Z0, K2
+	VMOVDQU32.Z (AX)(DI*1), K2, Z0
+	VMOVDQU32   (DX)(DI*1), Z4
+	VADDPS      Z0, Z4, Z4
+	VMOVDQU32   Z4, (DX)(DI*1)
+	VMOVDQU32   64(CX)(DI*1), Z1
+	VPTESTMD    Z1, Z1, K2
+	VMOVDQU32.Z 64(AX)(DI*1), K2, Z1
+	VMOVDQU32   64(DX)(DI*1), Z5
+	VADDPS      Z1, Z5, Z5
+	VMOVDQU32   Z5, 64(DX)(DI*1)
+	VMOVDQU32   128(CX)(DI*1), Z2
+	VPTESTMD    Z2, Z2, K2
+	VMOVDQU32.Z 128(AX)(DI*1), K2, Z2
+	VMOVDQU32   128(DX)(DI*1), Z6
+	VADDPS      Z2, Z6, Z6
+	VMOVDQU32   Z6, 128(DX)(DI*1)
+	VMOVDQU32   192(CX)(DI*1), Z3
+	VPTESTMD    Z3, Z3, K2
+	VMOVDQU32.Z 192(AX)(DI*1), K2, Z3
+	VMOVDQU32   192(DX)(DI*1), Z7
+	VADDPS      Z3, Z7, Z7
+	VMOVDQU32   Z7, 192(DX)(DI*1)
+	ADDQ        $0x00000100, DI
+	JMP         v4
+
+v1:
+	CMPQ        DI, SI
+	JGE         tail
+	VMOVDQU32   (CX)(DI*1), Z0
+	VPTESTMD    Z0, Z0, K2
+	VMOVDQU32.Z (AX)(DI*1), K2, Z0
+	VMOVDQU32   (DX)(DI*1), Z4
+	VADDPS      Z0, Z4, Z4
+	VMOVDQU32   Z4, (DX)(DI*1)
+	ADDQ        $0x00000040, DI
+	JMP         v1
+
+tail:
+	TESTQ       BX, BX
+	JZ          done
+	VMOVDQU32.Z (CX)(DI*1), K1, Z0
+	VPTESTMD    Z0, Z0, K2
+	VMOVDQU32.Z (AX)(DI*1), K2, Z0
+	VMOVDQU32.Z (DX)(DI*1), K1, Z4
+	VADDPS      Z0, Z4, Z4
+	VMOVDQU32   Z4, K1, (DX)(DI*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func bnApplyAVX512(x *float32, y *float32, n int, a float32, b float32)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·bnApplyAVX512(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), AX
+	MOVQ         y+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSS a+24(FP), Z30
+	VBROADCASTSS b+28(FP), Z31
+	MOVQ         DX, BX
+	ANDQ         $-16, BX
+	SHLQ         $0x02, BX
+	ANDQ         $0x0000000f, DX
+	JZ           nomask
+	MOVL         $0x0000ffff, SI
+	BZHIL        DX, SI, SI
+	KMOVW        SI, K1
+
+nomask:
+	XORQ SI, SI
+
+v4:
+	LEAQ      256(SI), DI
+	CMPQ      DI, BX
+	JG        v1
+	VMOVDQU32 (AX)(SI*1), Z0
+	VMULPS    Z30, Z0, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVDQU32 Z0, (CX)(SI*1)
+	VMOVDQU32 64(AX)(SI*1), Z1
+	VMULPS    Z30, Z1, Z1
+	VADDPS    Z31, Z1, Z1
+	VMOVDQU32 Z1, 64(CX)(SI*1)
+	VMOVDQU32 128(AX)(SI*1), Z2
+	VMULPS    Z30, Z2, Z2
+	VADDPS    Z31, Z2, Z2
+	VMOVDQU32 Z2, 128(CX)(SI*1)
+	VMOVDQU32 192(AX)(SI*1), Z3
+	VMULPS    Z30, Z3, Z3
+	VADDPS    Z31, Z3, Z3
+	VMOVDQU32 Z3, 192(CX)(SI*1)
+	ADDQ      $0x00000100, SI
+	JMP       v4
+
+v1:
+	CMPQ      SI, BX
+	JGE       tail
+	VMOVDQU32 (AX)(SI*1), Z0
+	VMULPS    Z30, Z0, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVDQU32 Z0, (CX)(SI*1)
+	ADDQ      $0x00000040, SI
+	JMP       v1
+
+tail:
+	TESTQ       DX, DX
+	JZ          done
+	VMOVDQU32.Z (AX)(SI*1), K1, Z0
+	VMULPS      Z30, Z0, Z0
+	VADDPS      Z31, Z0, Z0
+	VMOVDQU32   Z0, K1, (CX)(SI*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func bnBackAVX512(dy *float32, x *float32, dx *float32, n int, k float32, mu float32, a float32, b float32)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·bnBackAVX512(SB), NOSPLIT, $0-48
+	MOVQ         dy+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         dx+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS k+32(FP), Z28
+	VBROADCASTSS mu+36(FP), Z29
+	VBROADCASTSS a+40(FP), Z30
+	VBROADCASTSS b+44(FP), Z31
+	MOVQ         BX, SI
+	ANDQ         $-16, SI
+	SHLQ         $0x02, SI
+	ANDQ         $0x0000000f, BX
+	JZ           nomask
+	MOVL         $0x0000ffff, DI
+	BZHIL        BX, DI, DI
+	KMOVW        DI, K1
+
+nomask:
+	XORQ DI, DI
+
+v4:
+	LEAQ      256(DI), R8
+	CMPQ      R8, SI
+	JG        v1
+	VMOVDQU32 (CX)(DI*1), Z4
+	VSUBPS    Z29, Z4, Z4
+	VMULPS    Z30, Z4, Z4
+	VMOVDQU32 (AX)(DI*1), Z0
+	VMULPS    Z28, Z0, Z0
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVDQU32 Z0, (DX)(DI*1)
+	VMOVDQU32 64(CX)(DI*1), Z5
+	VSUBPS    Z29, Z5, Z5
+	VMULPS    Z30, Z5, Z5
+	VMOVDQU32 64(AX)(DI*1), Z1
+	VMULPS    Z28, Z1, Z1
+	VADDPS    Z5, Z1, Z1
+	VADDPS    Z31, Z1, Z1
+	VMOVDQU32 Z1, 64(DX)(DI*1)
+	VMOVDQU32 128(CX)(DI*1), Z6
+	VSUBPS    Z29, Z6, Z6
+	VMULPS    Z30, Z6, Z6
+	VMOVDQU32 128(AX)(DI*1), Z2
+	VMULPS    Z28, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z31, Z2, Z2
+	VMOVDQU32 Z2, 128(DX)(DI*1)
+	VMOVDQU32 192(CX)(DI*1), Z7
+	VSUBPS    Z29, Z7, Z7
+	VMULPS    Z30, Z7, Z7
+	VMOVDQU32 192(AX)(DI*1), Z3
+	VMULPS    Z28, Z3, Z3
+	VADDPS    Z7, Z3, Z3
+	VADDPS    Z31, Z3, Z3
+	VMOVDQU32 Z3, 192(DX)(DI*1)
+	ADDQ      $0x00000100, DI
+	JMP       v4
+
+v1:
+	CMPQ      DI, SI
+	JGE       tail
+	VMOVDQU32 (CX)(DI*1), Z4
+	VSUBPS    Z29, Z4, Z4
+	VMULPS    Z30, Z4, Z4
+	VMOVDQU32 (AX)(DI*1), Z0
+	VMULPS    Z28, Z0, Z0
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVDQU32 Z0, (DX)(DI*1)
+	ADDQ      $0x00000040, DI
+	JMP       v1
+
+tail:
+	TESTQ       BX, BX
+	JZ          done
+	VMOVDQU32.Z (CX)(DI*1), K1, Z4
+	VSUBPS      Z29, Z4, Z4
+	VMULPS      Z30, Z4, Z4
+	VMOVDQU32.Z (AX)(DI*1), K1, Z0
+	VMULPS      Z28, Z0, Z0
+	VADDPS      Z4, Z0, Z0
+	VADDPS      Z31, Z0, Z0
+	VMOVDQU32   Z0, K1, (DX)(DI*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func bnBackAddAVX512(dy *float32, x *float32, dx *float32, n int, k float32, mu float32, a float32, b float32)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·bnBackAddAVX512(SB), NOSPLIT, $0-48
+	MOVQ         dy+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         dx+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS k+32(FP), Z28
+	VBROADCASTSS mu+36(FP), Z29
+	VBROADCASTSS a+40(FP), Z30
+	VBROADCASTSS b+44(FP), Z31
+	MOVQ         BX, SI
+	ANDQ         $-16, SI
+	SHLQ         $0x02, SI
+	ANDQ         $0x0000000f, BX
+	JZ           nomask
+	MOVL         $0x0000ffff, DI
+	BZHIL        BX, DI, DI
+	KMOVW        DI, K1
+
+nomask:
+	XORQ DI, DI
+
+v4:
+	LEAQ      256(DI), R8
+	CMPQ      R8, SI
+	JG        v1
+	VMOVDQU32 (CX)(DI*1), Z4
+	VSUBPS    Z29, Z4, Z4
+	VMULPS    Z30, Z4, Z4
+	VMOVDQU32 (AX)(DI*1), Z0
+	VMULPS    Z28, Z0, Z0
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVDQU32 (DX)(DI*1), Z8
+	VADDPS    Z0, Z8, Z8
+	VMOVDQU32 Z8, (DX)(DI*1)
+	VMOVDQU32 64(CX)(DI*1), Z5
+	VSUBPS    Z29, Z5, Z5
+	VMULPS    Z30, Z5, Z5
+	VMOVDQU32 64(AX)(DI*1), Z1
+	VMULPS    Z28, Z1, Z1
+	VADDPS    Z5, Z1, Z1
+	VADDPS    Z31, Z1, Z1
+	VMOVDQU32 64(DX)(DI*1), Z9
+	VADDPS    Z1, Z9, Z9
+	VMOVDQU32 Z9, 64(DX)(DI*1)
+	VMOVDQU32 128(CX)(DI*1), Z6
+	VSUBPS    Z29, Z6, Z6
+	VMULPS    Z30, Z6, Z6
+	VMOVDQU32 128(AX)(DI*1), Z2
+	VMULPS    Z28, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z31, Z2, Z2
+	VMOVDQU32 128(DX)(DI*1), Z10
+	VADDPS    Z2, Z10, Z10
+	VMOVDQU32 Z10, 128(DX)(DI*1)
+	VMOVDQU32 192(CX)(DI*1), Z7
+	VSUBPS    Z29, Z7, Z7
+	VMULPS    Z30, Z7, Z7
+	VMOVDQU32 192(AX)(DI*1), Z3
+	VMULPS    Z28, Z3, Z3
+	VADDPS    Z7, Z3, Z3
+	VADDPS    Z31, Z3, Z3
+	VMOVDQU32 192(DX)(DI*1), Z11
+	VADDPS    Z3, Z11, Z11
+	VMOVDQU32 Z11, 192(DX)(DI*1)
+	ADDQ      $0x00000100, DI
+	JMP       v4
+
+v1:
+	CMPQ      DI, SI
+	JGE       tail
+	VMOVDQU32 (CX)(DI*1), Z4
+	VSUBPS    Z29, Z4, Z4
+	VMULPS    Z30, Z4, Z4
+	VMOVDQU32 (AX)(DI*1), Z0
+	VMULPS    Z28, Z0, Z0
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVDQU32 (DX)(DI*1), Z8
+	VADDPS    Z0, Z8, Z8
+	VMOVDQU32 Z8, (DX)(DI*1)
+	ADDQ      $0x00000040, DI
+	JMP       v1
+
+tail:
+	TESTQ       BX, BX
+	JZ          done
+	VMOVDQU32.Z (CX)(DI*1), K1, Z4
+	VSUBPS      Z29, Z4, Z4
+	VMULPS      Z30, Z4, Z4
+	VMOVDQU32.Z (AX)(DI*1), K1, Z0
+	VMULPS      Z28, Z0, Z0
+	VADDPS      Z4, Z0, Z0
+	VADDPS      Z31, Z0, Z0
+	VMOVDQU32.Z (DX)(DI*1), K1, Z8
+	VADDPS      Z0, Z8, Z8
+	VMOVDQU32   Z8, K1, (DX)(DI*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func bnMomentsAVX512(x *float32, n int, k float64) (s float64, q float64)
+// Requires: AVX, AVX512F, BMI2, SSE2
+TEXT ·bnMomentsAVX512(SB), NOSPLIT, $0-40
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSD k+16(FP), Z31
+	VPXORD       Z0, Z0, Z0
+	VPXORD       Z4, Z4, Z4
+	VPXORD       Z1, Z1, Z1
+	VPXORD       Z5, Z5, Z5
+	VPXORD       Z2, Z2, Z2
+	VPXORD       Z6, Z6, Z6
+	VPXORD       Z3, Z3, Z3
+	VPXORD       Z7, Z7, Z7
+
+v4:
+	CMPQ      CX, $0x00000020
+	JL        tail
+	VCVTPS2PD (AX), Z8
+	VSUBPD    Z31, Z8, Z8
+	VADDPD    Z8, Z0, Z0
+	VMULPD    Z8, Z8, Z8
+	VADDPD    Z8, Z4, Z4
+	VCVTPS2PD 32(AX), Z9
+	VSUBPD    Z31, Z9, Z9
+	VADDPD    Z9, Z1, Z1
+	VMULPD    Z9, Z9, Z9
+	VADDPD    Z9, Z5, Z5
+	VCVTPS2PD 64(AX), Z10
+	VSUBPD    Z31, Z10, Z10
+	VADDPD    Z10, Z2, Z2
+	VMULPD    Z10, Z10, Z10
+	VADDPD    Z10, Z6, Z6
+	VCVTPS2PD 96(AX), Z11
+	VSUBPD    Z31, Z11, Z11
+	VADDPD    Z11, Z3, Z3
+	VMULPD    Z11, Z11, Z11
+	VADDPD    Z11, Z7, Z7
+	ADDQ      $0x00000080, AX
+	SUBQ      $0x00000020, CX
+	JMP       v4
+
+tail:
+	TESTQ       CX, CX
+	JZ          sum
+	MOVL        $0xffffffff, DX
+	BZHIL       CX, DX, DX
+	MOVL        DX, CX
+	KMOVW       CX, K1
+	VCVTPS2PD.Z (AX), K1, Z8
+	VSUBPD.Z    Z31, Z8, K1, Z8
+	SHRL        $0x08, CX
+	VADDPD      Z8, Z0, Z0
+	VMULPD      Z8, Z8, Z8
+	VADDPD      Z8, Z4, Z4
+	KMOVW       CX, K1
+	VCVTPS2PD.Z 32(AX), K1, Z9
+	VSUBPD.Z    Z31, Z9, K1, Z9
+	SHRL        $0x08, CX
+	VADDPD      Z9, Z1, Z1
+	VMULPD      Z9, Z9, Z9
+	VADDPD      Z9, Z5, Z5
+	KMOVW       CX, K1
+	VCVTPS2PD.Z 64(AX), K1, Z10
+	VSUBPD.Z    Z31, Z10, K1, Z10
+	SHRL        $0x08, CX
+	VADDPD      Z10, Z2, Z2
+	VMULPD      Z10, Z10, Z10
+	VADDPD      Z10, Z6, Z6
+	KMOVW       CX, K1
+	VCVTPS2PD.Z 96(AX), K1, Z11
+	VSUBPD.Z    Z31, Z11, K1, Z11
+	SHRL        $0x08, CX
+	VADDPD      Z11, Z3, Z3
+	VMULPD      Z11, Z11, Z11
+	VADDPD      Z11, Z7, Z7
+
+sum:
+	VADDPD        Z1, Z0, Z0
+	VADDPD        Z3, Z2, Z2
+	VADDPD        Z2, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y8
+	VADDPD        Y8, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X8
+	VADDPD        X8, X0, X0
+	VUNPCKHPD     X0, X0, X8
+	VADDSD        X8, X0, X0
+	VADDPD        Z5, Z4, Z4
+	VADDPD        Z7, Z6, Z6
+	VADDPD        Z6, Z4, Z4
+	VEXTRACTF64X4 $0x01, Z4, Y8
+	VADDPD        Y8, Y4, Y4
+	VEXTRACTF128  $0x01, Y4, X8
+	VADDPD        X8, X4, X4
+	VUNPCKHPD     X4, X4, X8
+	VADDSD        X8, X4, X4
+	MOVSD         X0, s+24(FP)
+	MOVSD         X4, q+32(FP)
+	VZEROUPPER
+	RET
+
+// func bnSumDotAVX512(dy *float32, x *float32, n int, k float64) (s float64, d float64)
+// Requires: AVX, AVX512F, BMI2, SSE2
+TEXT ·bnSumDotAVX512(SB), NOSPLIT, $0-48
+	MOVQ         dy+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSD k+24(FP), Z31
+	VPXORD       Z0, Z0, Z0
+	VPXORD       Z4, Z4, Z4
+	VPXORD       Z1, Z1, Z1
+	VPXORD       Z5, Z5, Z5
+	VPXORD       Z2, Z2, Z2
+	VPXORD       Z6, Z6, Z6
+	VPXORD       Z3, Z3, Z3
+	VPXORD       Z7, Z7, Z7
+
+v4:
+	CMPQ      DX, $0x00000020
+	JL        tail
+	VCVTPS2PD (CX), Z8
+	VSUBPD    Z31, Z8, Z8
+	VCVTPS2PD (AX), Z12
+	VADDPD    Z12, Z0, Z0
+	VMULPD    Z12, Z8, Z8
+	VADDPD    Z8, Z4, Z4
+	VCVTPS2PD 32(CX), Z9
+	VSUBPD    Z31, Z9, Z9
+	VCVTPS2PD 32(AX), Z13
+	VADDPD    Z13, Z1, Z1
+	VMULPD    Z13, Z9, Z9
+	VADDPD    Z9, Z5, Z5
+	VCVTPS2PD 64(CX), Z10
+	VSUBPD    Z31, Z10, Z10
+	VCVTPS2PD 64(AX), Z14
+	VADDPD    Z14, Z2, Z2
+	VMULPD    Z14, Z10, Z10
+	VADDPD    Z10, Z6, Z6
+	VCVTPS2PD 96(CX), Z11
+	VSUBPD    Z31, Z11, Z11
+	VCVTPS2PD 96(AX), Z15
+	VADDPD    Z15, Z3, Z3
+	VMULPD    Z15, Z11, Z11
+	VADDPD    Z11, Z7, Z7
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000080, AX
+	SUBQ      $0x00000020, DX
+	JMP       v4
+
+tail:
+	TESTQ       DX, DX
+	JZ          sum
+	MOVL        $0xffffffff, BX
+	BZHIL       DX, BX, BX
+	MOVL        BX, DX
+	KMOVW       DX, K1
+	VCVTPS2PD.Z (CX), K1, Z8
+	VSUBPD.Z    Z31, Z8, K1, Z8
+	VCVTPS2PD.Z (AX), K1, Z12
+	SHRL        $0x08, DX
+	VADDPD      Z12, Z0, Z0
+	VMULPD      Z12, Z8, Z8
+	VADDPD      Z8, Z4, Z4
+	KMOVW       DX, K1
+	VCVTPS2PD.Z 32(CX), K1, Z9
+	VSUBPD.Z    Z31, Z9, K1, Z9
+	VCVTPS2PD.Z 32(AX), K1, Z13
+	SHRL        $0x08, DX
+	VADDPD      Z13, Z1, Z1
+	VMULPD      Z13, Z9, Z9
+	VADDPD      Z9, Z5, Z5
+	KMOVW       DX, K1
+	VCVTPS2PD.Z 64(CX), K1, Z10
+	VSUBPD.Z    Z31, Z10, K1, Z10
+	VCVTPS2PD.Z 64(AX), K1, Z14
+	SHRL        $0x08, DX
+	VADDPD      Z14, Z2, Z2
+	VMULPD      Z14, Z10, Z10
+	VADDPD      Z10, Z6, Z6
+	KMOVW       DX, K1
+	VCVTPS2PD.Z 96(CX), K1, Z11
+	VSUBPD.Z    Z31, Z11, K1, Z11
+	VCVTPS2PD.Z 96(AX), K1, Z15
+	SHRL        $0x08, DX
+	VADDPD      Z15, Z3, Z3
+	VMULPD      Z15, Z11, Z11
+	VADDPD      Z11, Z7, Z7
+
+sum:
+	VADDPD        Z1, Z0, Z0
+	VADDPD        Z3, Z2, Z2
+	VADDPD        Z2, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y8
+	VADDPD        Y8, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X8
+	VADDPD        X8, X0, X0
+	VUNPCKHPD     X0, X0, X8
+	VADDSD        X8, X0, X0
+	VADDPD        Z5, Z4, Z4
+	VADDPD        Z7, Z6, Z6
+	VADDPD        Z6, Z4, Z4
+	VEXTRACTF64X4 $0x01, Z4, Y8
+	VADDPD        Y8, Y4, Y4
+	VEXTRACTF128  $0x01, Y4, X8
+	VADDPD        X8, X4, X4
+	VUNPCKHPD     X4, X4, X8
+	VADDSD        X8, X4, X4
+	MOVSD         X0, s+32(FP)
+	MOVSD         X4, d+40(FP)
+	VZEROUPPER
+	RET

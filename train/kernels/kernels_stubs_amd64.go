@@ -183,3 +183,43 @@ func packBRowsAVX512(dst *float32, panelStride int, src *float32, ld int, kc int
 //
 //go:noescape
 func addRowsAVX512(dst *float32, dstStride int, src *float32, srcStride int, rows int, n int)
+
+// reluAVX512 writes y[i] = x[i], or +0 where x[i]'s sign bit is set.
+//
+//go:noescape
+func reluAVX512(x *float32, y *float32, n int)
+
+// reluMaskAVX512 writes dx[i] = dy[i] where y[i]'s bits are non-zero, else +0.
+//
+//go:noescape
+func reluMaskAVX512(dy *float32, y *float32, dx *float32, n int)
+
+// reluMaskAddAVX512 adds dy[i] to dx[i] where y[i]'s bits are non-zero (+0 elsewhere).
+//
+//go:noescape
+func reluMaskAddAVX512(dy *float32, y *float32, dx *float32, n int)
+
+// bnApplyAVX512 writes y[i] = x[i]*a + b, rounding the product.
+//
+//go:noescape
+func bnApplyAVX512(x *float32, y *float32, n int, a float32, b float32)
+
+// bnBackAVX512 writes dx[i] = (k*dy[i] + a*(x[i]-mu)) + b, rounding each operation.
+//
+//go:noescape
+func bnBackAVX512(dy *float32, x *float32, dx *float32, n int, k float32, mu float32, a float32, b float32)
+
+// bnBackAddAVX512 adds (k*dy[i] + a*(x[i]-mu)) + b to dx[i], rounding each operation.
+//
+//go:noescape
+func bnBackAddAVX512(dy *float32, x *float32, dx *float32, n int, k float32, mu float32, a float32, b float32)
+
+// bnMomentsAVX512 returns sum(x[i]-k) and sum((x[i]-k)^2) in float64, 32 lanes.
+//
+//go:noescape
+func bnMomentsAVX512(x *float32, n int, k float64) (s float64, q float64)
+
+// bnSumDotAVX512 returns sum(dy[i]) and sum(dy[i]*(x[i]-k)) in float64, 32 lanes.
+//
+//go:noescape
+func bnSumDotAVX512(dy *float32, x *float32, n int, k float64) (s float64, d float64)

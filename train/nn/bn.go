@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"gonas/train/kernels"
+)
 
 // BNOpts are a batch norm's epsilon and running-statistics momentum
 // (PyTorch: running = (1-momentum)*running + momentum*batch).
@@ -62,7 +66,7 @@ func BatchNorm(c *Ctx, x, weight, bias, runMean, runVar *Tensor, o BNOpts) *Tens
 				k := float64(x.Data[ch*hw])
 				var s, q float64
 				for img := 0; img < N; img++ {
-					si, qi := moments(x.Data[(img*C+ch)*hw:][:hw], k)
+					si, qi := kernels.BNMoments(x.Data[(img*C+ch)*hw:][:hw], k)
 					s, q = s+si, q+qi
 				}
 				d := s / float64(m)
@@ -84,10 +88,7 @@ func BatchNorm(c *Ctx, x, weight, bias, runMean, runVar *Tensor, o BNOpts) *Tens
 				scale, shift = float32(is*gw), float32(gb-mu*is*gw)
 			}
 			for img := 0; img < N; img++ {
-				xs, ys := x.Data[(img*C+ch)*hw:][:hw], y.Data[(img*C+ch)*hw:][:hw]
-				for i, xv := range xs {
-					ys[i] = xv*scale + shift
-				}
+				kernels.BNApply(x.Data[(img*C+ch)*hw:][:hw], y.Data[(img*C+ch)*hw:][:hw], scale, shift)
 			}
 		}
 	})
@@ -115,7 +116,7 @@ func BatchNorm(c *Ctx, x, weight, bias, runMean, runVar *Tensor, o BNOpts) *Tens
 					for img := 0; img < N; img++ {
 						dys := dy[(img*C+ch)*hw:][:hw]
 						if needX {
-							s, d := sumDot(dys, x.Data[(img*C+ch)*hw:][:hw], float64(mu))
+							s, d := kernels.BNSumDot(dys, x.Data[(img*C+ch)*hw:][:hw], float64(mu))
 							sdy, sdyx = sdy+s, sdyx+d
 						} else {
 							sdy += sum32(dys)
@@ -155,19 +156,10 @@ func BatchNorm(c *Ctx, x, weight, bias, runMean, runVar *Tensor, o BNOpts) *Tens
 				// dx = gamma*invstd*(dy - mean(dy) - xhat*mean(dy*xhat)),
 				// with xhat = (x-mu)*invstd: dx = k*dy + a*(x-mu) + b.
 				mdy, mdyx := sdy/float64(m), sdyx/float64(m)
-				kk, a32, b32 := k, float32(-float64(k)*mdyx*float64(is)), float32(-float64(k)*mdy)
+				a32, b32 := float32(-float64(k)*mdyx*float64(is)), float32(-float64(k)*mdy)
 				for img := 0; img < N; img++ {
-					dys, dxs := dy[(img*C+ch)*hw:][:hw], dx[(img*C+ch)*hw:][:hw]
-					xs := x.Data[(img*C+ch)*hw:][:hw]
-					if fresh {
-						for i, d := range dys {
-							dxs[i] = kk*d + a32*(xs[i]-mu) + b32
-						}
-						continue
-					}
-					for i, d := range dys {
-						dxs[i] += kk*d + a32*(xs[i]-mu) + b32
-					}
+					o := (img*C + ch) * hw
+					kernels.BNBackward(dy[o:][:hw], x.Data[o:][:hw], dx[o:][:hw], k, mu, a32, b32, !fresh)
 				}
 			}
 		})

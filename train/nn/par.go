@@ -114,47 +114,6 @@ func addTo(x, y []float32) {
 	})
 }
 
-// moments returns sum(x-k) and sum((x-k)^2) in float64, with four
-// accumulators (a fixed order, for speed). The loops walk the slices down
-// so that they need no bounds checks.
-func moments(xs []float32, k float64) (s, q float64) {
-	var s0, s1, s2, s3, q0, q1, q2, q3 float64
-	for len(xs) >= 4 {
-		d0, d1, d2, d3 := float64(xs[0])-k, float64(xs[1])-k, float64(xs[2])-k, float64(xs[3])-k
-		s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
-		q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
-		xs = xs[4:]
-	}
-	for _, v := range xs {
-		d := float64(v) - k
-		s0 += d
-		q0 += d * d
-	}
-	return (s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3)
-}
-
-// sumDot returns sum(dy) and sum(dy*(x-k)) in float64, four accumulators.
-func sumDot(dy, xs []float32, k float64) (s, d float64) {
-	xs = xs[:len(dy)]
-	var s0, s1, s2, s3, p0, p1, p2, p3 float64
-	for len(dy) >= 4 && len(xs) >= 4 {
-		g0, g1, g2, g3 := float64(dy[0]), float64(dy[1]), float64(dy[2]), float64(dy[3])
-		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
-		p0 += g0 * (float64(xs[0]) - k)
-		p1 += g1 * (float64(xs[1]) - k)
-		p2 += g2 * (float64(xs[2]) - k)
-		p3 += g3 * (float64(xs[3]) - k)
-		dy, xs = dy[4:], xs[4:]
-	}
-	xs = xs[:len(dy)]
-	for i, v := range dy {
-		g := float64(v)
-		s0 += g
-		p0 += g * (float64(xs[i]) - k)
-	}
-	return (s0 + s1) + (s2 + s3), (p0 + p1) + (p2 + p3)
-}
-
 // sum32 returns sum(xs) in float64, four accumulators.
 func sum32(xs []float32) float64 {
 	var s0, s1, s2, s3 float64

@@ -4,7 +4,7 @@
 //	go run ./asmgen -out kernels_amd64.s -stubs kernels_stubs_amd64.go -pkg kernels -shapes gemm_shapes_amd64.go
 //
 // Every routine is emitted from a small Go description (gemm.go, peak.go,
-// depthwise.go, vec.go), so tile shapes are changed here, never in the .s;
+// depthwise.go, vec.go, bnrelu.go), so tile shapes are changed here, never in the .s;
 // -shapes writes the tile constants the Go driver packs for.
 package main
 
@@ -38,6 +38,14 @@ func main() {
 	transPackAVX512()
 	packBRowsAVX512()
 	rowsAVX512("addRowsAVX512", true)
+	reluAVX512()
+	reluMaskAVX512("reluMaskAVX512", false)
+	reluMaskAVX512("reluMaskAddAVX512", true)
+	bnApplyAVX512()
+	bnBackAVX512("bnBackAVX512", false)
+	bnBackAVX512("bnBackAddAVX512", true)
+	bnStatsAVX512("bnMomentsAVX512", false)
+	bnStatsAVX512("bnSumDotAVX512", true)
 	Generate()
 	if *shapes != "" {
 		if err := writeShapes(*shapes); err != nil {
