@@ -10,7 +10,8 @@ import (
 
 // GenotypeFromArg resolves a --genotype argument, trying in order: a zoo
 // name (case-insensitive, see LookupZoo), a file (a .geno canonical file,
-// JSON, or a .txt holding the Python repr; ReadGenoFile), and genotype text
+// JSON, or a .txt holding the Python repr; ReadGenoFile), FILE:NAME (one
+// definition of a genotypes.py-style collection), and genotype text
 // in any form Parse reads (typically the Python repr pasted from a paper or a
 // log). Zoo entries come with their name and op set; for files and text they
 // are what the input says (possibly empty).
@@ -29,6 +30,9 @@ func GenotypeFromArg(arg string) (*GenoFile, error) {
 		}
 		return ReadGenoFile(arg)
 	}
+	if path, name, ok := splitEntryArg(arg); ok {
+		return ReadGenoFileEntry(path, name)
+	}
 	if looksLikeGenotypeText(s) {
 		gf, err := ParseGenoFile(s, ParseOptions{})
 		if err != nil {
@@ -39,7 +43,7 @@ func GenotypeFromArg(arg string) (*GenoFile, error) {
 	if !errors.Is(statErr, fs.ErrNotExist) {
 		return nil, fmt.Errorf("genotype %s: %w", arg, statErr)
 	}
-	return nil, fmt.Errorf("genotype %q: not a zoo name (known: %s), no such file, and not genotype text (e.g. Genotype(normal=[...], ...))",
+	return nil, fmt.Errorf("genotype %q: not a zoo name (known: %s), no such file (or FILE:NAME), and not genotype text (e.g. Genotype(normal=[...], ...))",
 		arg, strings.Join(ZooNames(), ", "))
 }
 

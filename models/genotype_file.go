@@ -25,24 +25,39 @@ type GenoFile struct {
 
 // ReadGenoFile reads a genotype file in any form Parse accepts (canonical
 // .geno, JSON, or the Python repr); the content decides, not the extension.
+// A collection (genotypes.py: NAME = Genotype(...) lines) with a single
+// definition gives that one; with several, the error lists their names for
+// ReadGenoFileEntry ("FILE:NAME" on the command line).
 func ReadGenoFile(path string) (*GenoFile, error) {
+	src, err := readGenoText(path)
+	if err != nil {
+		return nil, err
+	}
+	gf, err := ParseGenoFile(src, ParseOptions{})
+	if err != nil {
+		if cgf, cerr, ok := collectionError(path, src); ok {
+			return cgf, cerr
+		}
+		return nil, fmt.Errorf("read genotype %s: %w", path, err)
+	}
+	return gf, nil
+}
+
+// readGenoText reads a genotype file of at most DefaultMaxGenotypeBytes.
+func readGenoText(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read genotype: %w", err)
+		return "", fmt.Errorf("read genotype: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, DefaultMaxGenotypeBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read genotype %s: %w", path, err)
+		return "", fmt.Errorf("read genotype %s: %w", path, err)
 	}
 	if len(data) > DefaultMaxGenotypeBytes {
-		return nil, fmt.Errorf("read genotype %s: file is larger than %d bytes; not a genotype", path, DefaultMaxGenotypeBytes)
+		return "", fmt.Errorf("read genotype %s: file is larger than %d bytes; not a genotype", path, DefaultMaxGenotypeBytes)
 	}
-	gf, err := ParseGenoFile(string(data), ParseOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("read genotype %s: %w", path, err)
-	}
-	return gf, nil
+	return string(data), nil
 }
 
 // check validates gf before it is written.
