@@ -10,7 +10,8 @@
 // reaching alpha through the straight-through estimator; the temperature
 // decays 10 -> 0.1 (TauSchedule); the genotype comes from AutoDL's top-2
 // (op, input) pairs per node, or the DARTS rule; NetConfig.FixedReduce puts
-// the fixed GDAS-FRC reduction cell in the supernet. ROME (rome.go) also
+// the fixed GDAS-FRC reduction cell in the supernet, and NetConfig.LastAct
+// AutoDL's BN+ReLU before global pooling (on for gdas). ROME (rome.go) also
 // samples the topology: two inputs per node from beta, by Gumbel-Top2 over
 // the node's edges (v2) or Gumbel-Max over its pairs of edges (v1), so a
 // sub-network runs 8 edges per cell; each step averages the architecture

@@ -17,6 +17,7 @@ const (
 	ExtraFixedReduce = "fixed_reduce" // 1: GDAS-FRC, the fixed reduction cell (no reduce alphas)
 	ExtraDeriveDARTS = "derive_darts" // 1: GDAS derives by the DARTS rule instead of AutoDL's
 	ExtraK           = "k"            // ROME: sub-networks sampled per step (K)
+	ExtraLastAct     = "last_act"     // 1: BN+ReLU before global pooling (AutoDL's GDAS lastact)
 )
 
 // GDAS is Gumbel-softmax differentiable architecture sampling [GDAS;
@@ -184,14 +185,16 @@ func (g *GDAS) Record(rec *ArchRecord) {
 // gdasPreset is the AutoDL GDAS NASNet-space search (PAPERS.md §4): C=16,
 // N=2 (6 cells), SGD lr 0.025 cosine to 0.001, momentum 0.9 Nesterov, wd
 // 5e-4, batch 256, 250 epochs, clip 5; Adam 3e-4 betas (0.5, 0.999) wd 1e-3;
-// tau 10 -> 0.1.
+// tau 10 -> 0.1; the lastact BN+ReLU before global pooling (PAPERS.md §1.4).
+// Checkpoints written before last_act existed lack the key and resume
+// without it.
 func gdasPreset() Config {
 	c := dartsBase("gdas")
 	c.OpSet = "gdas"
 	c.Layers, c.Batch, c.Epochs = 6, 256, 250
 	c.Nesterov, c.WeightDecay = true, 5e-4
 	c.Extra = map[string]float64{ExtraTauMax: DefaultTau.Max, ExtraTauMin: DefaultTau.Min,
-		ExtraFixedReduce: 0, ExtraDeriveDARTS: 0, ExtraTauOriginal: 0}
+		ExtraFixedReduce: 0, ExtraDeriveDARTS: 0, ExtraTauOriginal: 0, ExtraLastAct: 1}
 	return c
 }
 

@@ -1,10 +1,13 @@
 package search
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"gonas/models"
+	"gonas/spec"
 )
 
 // TestGDASGenotypeRules: with alphas set by hand, AutoDL's rule keeps the
@@ -94,5 +97,52 @@ func TestGDASFixedReduce(t *testing.T) {
 		} else {
 			t.Log(err)
 		}
+	}
+}
+
+// TestGDASLastAct: the GDAS supernet ends, as AutoDL's does, with an affine
+// BN and a ReLU between the last cell and global pooling; a configuration
+// without the last_act key (a checkpoint written before it existed) and the
+// other methods build the DARTS head.
+func TestGDASLastAct(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		method string
+		mod    func(*Config)
+		want   bool
+	}{
+		{"gdas", "gdas", nil, true},
+		{"gdas-off", "gdas", func(c *Config) { c.Extra[ExtraLastAct] = 0 }, false},
+		{"gdas-old-checkpoint", "gdas", func(c *Config) { delete(c.Extra, ExtraLastAct) }, false},
+		{"rome", "rome", func(c *Config) { c.Extra[ExtraK] = 1 }, false},
+		{"darts", "darts", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tinySearcher(t, tc.method, tc.mod)
+			nodes := s.Net.Net.Nodes
+			byName := map[string]spec.Node{}
+			for _, nd := range nodes {
+				byName[nd.Name] = nd
+			}
+			gap, ok := byName["global_pooling"]
+			if !ok {
+				t.Fatal("no global_pooling node")
+			}
+			before := nodes[gap.Inputs[0]]
+			has := before.Name == "lastact.1"
+			if has != tc.want {
+				t.Fatalf("global pooling reads %s (%s); lastact wanted: %v", before.Name, before.Kind, tc.want)
+			}
+			if !has {
+				return
+			}
+			bn := nodes[before.Inputs[0]]
+			if before.Kind != spec.ReLU || bn.Kind != spec.BN || bn.Name != "lastact.0" || !bn.Affine {
+				t.Fatalf("lastact is %s (%s) after %s (%s, affine %v)", before.Name, before.Kind, bn.Name, bn.Kind, bn.Affine)
+			}
+			if last := nodes[bn.Inputs[0]]; !strings.HasPrefix(last.Name, fmt.Sprintf("cells.%d.", s.Config.Layers-1)) {
+				t.Fatalf("lastact reads %s, not the last cell", last.Name)
+			}
+		})
 	}
 }

@@ -117,7 +117,7 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 		OpSet: set, Input: spec.Shape{C: tr.C, H: tr.H, W: tr.W}, Classes: tr.Classes,
 		C: cfg.Channels, Layers: cfg.Layers, Steps: cfg.Steps, Multiplier: cfg.Multiplier,
 		StemMultiplier: cfg.StemMultiplier, Partial: cfg.Partial, MidChannels: cfg.MidChannels,
-		FixedReduce: cfg.Extra[ExtraFixedReduce] != 0,
+		FixedReduce: cfg.Extra[ExtraFixedReduce] != 0, LastAct: cfg.Extra[ExtraLastAct] != 0,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

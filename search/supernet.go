@@ -32,6 +32,9 @@ type NetConfig struct {
 	// (GDAS-FRC, OpSet.FixedReduce) on the preprocessed states: only the
 	// normal cells are searched.
 	FixedReduce bool
+	// LastAct puts an affine BN and a ReLU between the last cell and global
+	// pooling, as AutoDL's GDAS search network does (its `lastact`).
+	LastAct bool
 }
 
 // withDefaults fills the zero fields.
@@ -87,7 +90,7 @@ func (c NetConfig) check() error {
 // incoming edges (MixOps = MixEdges, inputs in row order). What the mix
 // nodes compute is up to the strategy (see model.Mixer). Node and parameter
 // names follow the reference's state_dict: stem.0, cells.3.preprocess0.op.1,
-// cells.3._ops.5._ops.4.op.1 (edge 5, op 4), classifier.
+// cells.3._ops.5._ops.4.op.1 (edge 5, op 4), lastact.0, classifier.
 type Supernet struct {
 	Net    *spec.Net
 	Config NetConfig
@@ -136,6 +139,9 @@ func BuildSupernet(cfg NetConfig) (*Supernet, error) {
 		sn.Cells = append(sn.Cells, CellInfo{Reduce: red, C: c, H: s.H, W: s.W})
 		s0, s1 = s1, out
 		redPrev = red
+	}
+	if cfg.LastAct {
+		s1 = b.ReLU("lastact.1", b.BN("lastact.0", s1, true))
 	}
 	logits := b.Linear("classifier", b.GAP("global_pooling", s1), cfg.Classes)
 	net, err := b.Finish(cfg.Classes, logits, 0)

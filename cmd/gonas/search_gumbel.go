@@ -12,6 +12,7 @@ type gumbelFlags struct {
 	k                int
 	tauMax, tauMin   float64
 	fixed, dartsRule bool
+	lastAct          bool
 }
 
 // gumbelExtra maps each flag to its Config.Extra key.
@@ -21,6 +22,7 @@ var gumbelExtra = []struct{ flag, key string }{
 	{"tau-min", search.ExtraTauMin},
 	{"fixed-reduce", search.ExtraFixedReduce},
 	{"darts-rule", search.ExtraDeriveDARTS},
+	{"last-act", search.ExtraLastAct},
 }
 
 func (g *gumbelFlags) register(fs *pflag.FlagSet) {
@@ -29,6 +31,7 @@ func (g *gumbelFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&g.tauMin, "tau-min", 0, "gdas, rome: Gumbel temperature of the last epoch (default 0.1)")
 	fs.BoolVar(&g.fixed, "fixed-reduce", false, "gdas: use the fixed GDAS reduction cell (GDAS-FRC) and search the normal cell only")
 	fs.BoolVar(&g.dartsRule, "darts-rule", false, "gdas: derive by the DARTS rule (the 2019 code) instead of AutoDL's top-2 (op, input) pairs per node")
+	fs.BoolVar(&g.lastAct, "last-act", false, "gdas: BN+ReLU before global pooling as in AutoDL's search network (on unless --last-act=false)")
 }
 
 // apply sets the flags given into cfg.Extra. A flag whose setting the
@@ -41,7 +44,7 @@ func (g *gumbelFlags) apply(fs *pflag.FlagSet, cfg *search.Config) error {
 		return 0
 	}
 	vals := map[string]float64{"k": float64(g.k), "tau-max": g.tauMax, "tau-min": g.tauMin,
-		"fixed-reduce": b(g.fixed), "darts-rule": b(g.dartsRule)}
+		"fixed-reduce": b(g.fixed), "darts-rule": b(g.dartsRule), "last-act": b(g.lastAct)}
 	for _, e := range gumbelExtra {
 		if !fs.Changed(e.flag) {
 			continue

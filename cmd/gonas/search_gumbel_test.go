@@ -11,13 +11,14 @@ import (
 )
 
 // TestSearchGumbelFlags: the Gumbel methods' flags reach the search (ROME
-// with --k, GDAS with --fixed-reduce), and a flag the method does not use
-// is refused.
+// with --k, GDAS with --fixed-reduce and --last-act=false), and a flag the
+// method does not use is refused.
 func TestSearchGumbelFlags(t *testing.T) {
 	for _, bad := range [][]string{
 		{"search", "-m", "darts", "--k", "3", "--out", t.TempDir()},
 		{"search", "-m", "rome", "--fixed-reduce", "--out", t.TempDir()},
 		{"search", "-m", "pcdarts", "--tau-max", "5", "--out", t.TempDir()},
+		{"search", "-m", "rome", "--last-act", "--out", t.TempDir()},
 		{"search", "--resume", t.TempDir(), "--k", "2"},
 	} {
 		if _, errs, code := cli(t, bad...); code != 2 {
@@ -46,7 +47,7 @@ func TestSearchGumbelFlags(t *testing.T) {
 			}
 			return len(g.Normal) == 8 && len(g.Reduce) == 8
 		}},
-		{"gdas", []string{"--fixed-reduce", "--darts-rule"}, func(g *models.Genotype) bool { return g.Reduce == nil && len(g.Normal) == 8 }},
+		{"gdas", []string{"--fixed-reduce", "--darts-rule", "--last-act=false"}, func(g *models.Genotype) bool { return g.Reduce == nil && len(g.Normal) == 8 }},
 	} {
 		out := filepath.Join(dir, tc.method)
 		args := append(append([]string{"search", "-m", tc.method, "--out", out}, common...), tc.extra...)
@@ -67,13 +68,16 @@ func TestSearchGumbelFlags(t *testing.T) {
 		}
 		b, _ := json.Marshal(h.Config.Extra)
 		for i := 0; i < len(tc.extra); i++ {
-			flag := strings.TrimPrefix(tc.extra[i], "--")
+			flag, val, inline := strings.Cut(strings.TrimPrefix(tc.extra[i], "--"), "=")
 			for _, e := range gumbelExtra {
 				if e.flag != flag {
 					continue
 				}
 				want := 1.0
-				if i+1 < len(tc.extra) && !strings.HasPrefix(tc.extra[i+1], "--") {
+				switch {
+				case inline && val == "false":
+					want = 0
+				case !inline && i+1 < len(tc.extra) && !strings.HasPrefix(tc.extra[i+1], "--"):
 					want = mustFloat(t, tc.extra[i+1])
 				}
 				if h.Config.Extra[e.key] != want {
