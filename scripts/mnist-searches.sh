@@ -5,13 +5,15 @@
 # schedule: 3 epochs, batch 96, lr 0.05 cosine per step; darts2 5 epochs).
 # One thread per process so that two or three run side by side on 2 cores.
 # Usage: scripts/mnist-searches.sh [OUT] [METHOD...]   (default OUT: runs/mnist-searches)
+# SEARCH_EPOCHS=10 lengthens the searches (the learning rate and temperature
+# schedules stretch with it).
 set -euo pipefail
 out=${1:-runs/mnist-searches}
 shift || true
 methods=("$@")
 [ ${#methods[@]} -gt 0 ] || methods=(darts darts2 pcdarts sharpdarts gdas rome)
 go build -o "$out/gonas" ./cmd/gonas
-common=(--dataset mnist --layers 5 --channels 8 --epochs 3 --batch 64 --arch-lr 3e-3 --seed 2 --threads 1)
+common=(--dataset mnist --layers 5 --channels 8 --epochs "${SEARCH_EPOCHS:-3}" --batch 64 --arch-lr 3e-3 --seed 2 --threads 1)
 for m in "${methods[@]}"; do
 	subset=4000 extra=() epochs=3
 	case $m in
