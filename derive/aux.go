@@ -3,7 +3,7 @@ package derive
 import (
 	"fmt"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // auxHead adds the auxiliary classifier on node x (the output of cell

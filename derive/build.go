@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 // Build compiles genotype g with op set set into the evaluation network

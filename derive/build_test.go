@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 func mustSet(t *testing.T, name string) *models.OpSet {

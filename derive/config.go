@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // The macro networks.

@@ -1,6 +1,6 @@
 package derive
 
-import "gonas/spec"
+import "gonas/internal/spec"
 
 // Counts are the sizes of a network for one image. The auxiliary head is
 // kept out of every figure but AuxParams.

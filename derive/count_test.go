@@ -5,8 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 func mustBuildCounts(t *testing.T, geno, set string, cfg Config) Counts {

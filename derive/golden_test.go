@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // dartsLike builds a DARTS-sized network (stem, cells of separable and

@@ -8,9 +8,9 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"gonas/buildinfo"
 	"gonas/export/onnxpb"
-	"gonas/spec"
+	"gonas/internal/buildinfo"
+	"gonas/internal/spec"
 )
 
 // Build lowers net with its weights (keyed by spec.Param names) to an ONNX

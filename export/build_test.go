@@ -10,7 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"gonas/export/onnxpb"
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 func findNet(t *testing.T, name string) testNet {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // checkerScript runs onnx.checker.check_model(full_check=True) on each file

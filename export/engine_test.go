@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"gonas/spec"
-	"gonas/train/model"
-	"gonas/train/nn"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
-// This file compares exported models with the Go engine (train/model), the
+// This file compares exported models with the Go engine (engine/model), the
 // implementation whose outputs users get from 'gonas eval' and 'gonas
 // predict', rather than with the float64 reference of ref_test.go.
 

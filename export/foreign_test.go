@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"gonas/export/onnxpb"
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // graphMaker writes ONNX graphs by hand, the way other exporters (PyTorch,

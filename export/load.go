@@ -9,7 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"gonas/export/onnxpb"
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // ErrUnsupported is wrapped by Load's errors about operators, attributes or

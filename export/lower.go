@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"gonas/export/onnxpb"
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // Suffixes of the constant scale and bias initializers that stand in for

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // testNet is a small network built with spec.Builder and random weights.

@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // apply rebuilds one ONNX operator.

@@ -12,7 +12,7 @@ import (
 	"runtime"
 	"strconv"
 
-	"gonas/npy"
+	"gonas/internal/npy"
 )
 
 // ErrNoRuntime is returned (wrapped) by RunORT when ONNX Runtime cannot be
@@ -136,7 +136,7 @@ func FindORT() (node, script string, err error) {
 			break
 		}
 	}
-	return "", "", fmt.Errorf("%w: package onnxruntime-node not installed for %s (run `ONNXRUNTIME_NODE_INSTALL=skip npm ci` in the repository root)", ErrNoRuntime, script)
+	return "", "", fmt.Errorf("%w: package onnxruntime-node not installed for %s (run `ONNXRUNTIME_NODE_INSTALL=skip npm ci` in tools/ort)", ErrNoRuntime, script)
 }
 
 func findScript() (string, error) {

@@ -9,7 +9,7 @@ import (
 	onnx "github.com/owulveryck/onnx-go"
 
 	"gonas/export/onnxpb"
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // val is what an ONNX value means in the spec.Net being rebuilt: the output

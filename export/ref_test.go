@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // This file is a test oracle: a deliberately naive float64 interpreter of

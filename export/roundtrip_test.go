@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // exportedNodes lists the nodes an export keeps: those the logits depend

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // The importer's shape operators: Pad, Slice, Reshape and Transpose, which

@@ -5,8 +5,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"gonas/atomicfile"
 	"gonas/export/onnxpb"
+	"gonas/internal/atomicfile"
 )
 
 // Marshal encodes a model in the ONNX binary format, deterministically.

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"gonas/derive"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 // zooCase is one derived network to export: a genotype, the op set it is

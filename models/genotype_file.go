@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gonas/atomicfile"
+	"gonas/internal/atomicfile"
 )
 
 // GenoFile is a genotype with what a .geno file records besides it: the

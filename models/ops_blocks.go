@@ -1,6 +1,6 @@
 package models
 
-import "gonas/spec"
+import "gonas/internal/spec"
 
 // The building blocks shared by the op sets. Node names follow the module
 // paths of the PyTorch reference code (nn.Sequential children are numbered),

@@ -1,6 +1,6 @@
 package models
 
-import "gonas/spec"
+import "gonas/internal/spec"
 
 // The DARTS op set [DARTS-code cnn/operations.py], also used by PC-DARTS
 // (whose evaluation network is DARTS's), ROME (without none) and the 2019

@@ -1,6 +1,6 @@
 package models
 
-import "gonas/spec"
+import "gonas/internal/spec"
 
 // gdasFRC is the GDAS fixed reduction cell, the 2019 version
 // [AutoDL 3734384 lib/nas/construct_utils.py Transition]. From the

@@ -1,6 +1,6 @@
 package models
 
-import "gonas/spec"
+import "gonas/internal/spec"
 
 // The sharpDARTS op table [SHARP-code cnn/operations.py OPS]. Every conv op
 // is a SharpSepConv (two ReLU-DW-PW-BN blocks, the stride and dilation only

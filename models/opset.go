@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // OpCtx is what an op builder needs to know about one edge.

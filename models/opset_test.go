@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // opParams is an independent formula for the learned parameters of op with

@@ -5,8 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonas/spec"
-	"gonas/train/nn"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // Names of the architecture parameters, as in the reference code.

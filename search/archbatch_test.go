@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"gonas/train/data"
+	"gonas/engine/data"
 )
 
 // valRecorder wraps a strategy and keeps a copy of every architecture batch.

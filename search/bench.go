@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"gonas/spec"
-	"gonas/train/data"
+	"gonas/engine/data"
+	"gonas/internal/spec"
 )
 
 // BenchConfig is a search-step benchmark: a method's preset supernet at the

@@ -3,7 +3,7 @@ package search
 import (
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // TestPartialChannelMemory: PC-DARTS's partial channels (K=4) cut the

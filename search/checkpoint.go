@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"gonas/train/ckpt"
-	"gonas/train/nn"
+	"gonas/engine/ckpt"
+	"gonas/engine/nn"
 )
 
 // HeaderFormat marks a search checkpoint's header; HeaderVersion is the

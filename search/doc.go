@@ -1,7 +1,7 @@
 // Package search finds architectures by differentiable search: DARTS
 // (first and second order), PC-DARTS and sharpDARTS, and the single-path
 // GDAS and ROME (v2 and v1), on a supernet built from the op set tables,
-// trained by the engine in train/nn.
+// trained by the engine in engine/nn.
 //
 // # Single-path methods: GDAS and ROME
 //

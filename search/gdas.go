@@ -3,10 +3,10 @@ package search
 import (
 	"fmt"
 
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
-	"gonas/train/model"
-	"gonas/train/nn"
 )
 
 // Method-specific settings of the Gumbel methods, kept in Config.Extra.

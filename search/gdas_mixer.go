@@ -3,8 +3,8 @@ package search
 import (
 	"fmt"
 
-	"gonas/spec"
-	"gonas/train/nn"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // gdasMixer is one GDAS forward pass [AutoDL search_model_gdas_nasnet.py]:

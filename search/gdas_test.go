@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 // TestGDASGenotypeRules: with alphas set by hand, AutoDL's rule keeps the

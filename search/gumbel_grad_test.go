@@ -6,7 +6,7 @@ import (
 	"sort"
 	"testing"
 
-	"gonas/train/nn"
+	"gonas/engine/nn"
 )
 
 // The straight-through estimator: the sampled weights are exactly one (or

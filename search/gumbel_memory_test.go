@@ -3,7 +3,7 @@ package search
 import (
 	"testing"
 
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 // TestGumbelMemory compares the peak memory of a search iteration of the

@@ -3,7 +3,7 @@ package search
 import (
 	"fmt"
 
-	"gonas/train/nn"
+	"gonas/engine/nn"
 )
 
 // opDraw is one Gumbel draw of an op per edge for one cell type (GDAS, and

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"gonas/spec"
-	"gonas/train/model"
-	"gonas/train/nn"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // tinySearcher is method's tiny test search (tinyConfig) with mod applied.

@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"gonas/train/nn"
+	"gonas/engine/nn"
 )
 
 // Float64 references for the Gumbel tests, written from the formulas of

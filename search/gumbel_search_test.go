@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"gonas/derive"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 // gumbelCases are the Gumbel methods with the settings the tests vary.

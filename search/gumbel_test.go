@@ -7,7 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"gonas/train/nn"
+	"gonas/engine/nn"
 )
 
 func TestTauSchedule(t *testing.T) {

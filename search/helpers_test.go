@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gonas/train/data"
+	"gonas/engine/data"
 )
 
 // synthData makes a two-half dataset of n images of c x h x w with

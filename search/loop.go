@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"gonas/engine/data"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
 	"gonas/models"
-	"gonas/train/data"
-	"gonas/train/nn"
-	"gonas/train/optim"
 )
 
 // Why a run stopped (Outcome.Stop, checkpoint reasons).

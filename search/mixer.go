@@ -3,8 +3,8 @@ package search
 import (
 	"fmt"
 
-	"gonas/spec"
-	"gonas/train/nn"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // relaxedMixer is the continuous relaxation of the DARTS family: every edge

@@ -4,9 +4,9 @@ import (
 	"math"
 	"testing"
 
-	"gonas/spec"
-	"gonas/train/model"
-	"gonas/train/nn"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // refMixer is the mixed op written out independently: every op, `none`

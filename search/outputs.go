@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"gonas/atomicfile"
 	"gonas/derive"
+	"gonas/internal/atomicfile"
 	"gonas/models"
 )
 

@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"gonas/atomicfile"
+	"gonas/internal/atomicfile"
 )
 
 // opPalette colours the candidate ops (12 distinct colours, enough for the

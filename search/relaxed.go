@@ -3,9 +3,9 @@ package search
 import (
 	"fmt"
 
+	"gonas/engine/model"
+	"gonas/engine/nn"
 	"gonas/models"
-	"gonas/train/model"
-	"gonas/train/nn"
 )
 
 // Relaxed is the strategy of the continuous-relaxation methods (DARTS first

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"gonas/engine/model"
+	"gonas/engine/nn"
 	"gonas/models"
-	"gonas/train/model"
-	"gonas/train/nn"
 )
 
 // ROME is robust memory-efficient NAS [ROME-paper §3.3-3.6, Alg. 1]: the

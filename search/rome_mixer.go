@@ -3,8 +3,8 @@ package search
 import (
 	"fmt"
 
-	"gonas/spec"
-	"gonas/train/nn"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // romeMixer is one ROME sub-network (§3.3-3.6): per cell type, every node's

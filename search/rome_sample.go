@@ -3,7 +3,7 @@ package search
 import (
 	"fmt"
 
-	"gonas/train/nn"
+	"gonas/engine/nn"
 )
 
 // romeVersion selects ROME's topology sampler.

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"gonas/derive"
+	"gonas/engine/nn"
 	"gonas/models"
-	"gonas/train/nn"
 )
 
 // archGrads copies the gradients of a parameter store.

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"gonas/derive"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 func run(t *testing.T, cfg Config, d *Data, opt Options) (*Searcher, *Outcome) {

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"gonas/engine/data"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
+	"gonas/engine/schedule"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
-	"gonas/train/data"
-	"gonas/train/model"
-	"gonas/train/nn"
-	"gonas/train/optim"
-	"gonas/train/schedule"
 )
 
 // Options are how a search runs, as opposed to what it computes (Config).

@@ -1,7 +1,7 @@
 package search
 
 import (
-	"gonas/train/data"
+	"gonas/engine/data"
 )
 
 // State is where a search stands: everything a checkpoint stores besides

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"gonas/train/model"
-	"gonas/train/nn"
-	"gonas/train/optim"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
 )
 
 // Batch is a batch as the engine takes it: images [N, C, H, W] and labels.

@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"gonas/engine/model"
+	"gonas/engine/nn"
 	"gonas/models"
-	"gonas/train/model"
-	"gonas/train/nn"
 )
 
 // Phase is the kind of forward pass a strategy prepares a mixer for. It

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 // NetConfig is the shape of a search supernet (PAPERS.md §1.4). Zero fields

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"gonas/engine/model"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
-	"gonas/train/model"
 )
 
 func darts(t testing.TB) *models.OpSet {

@@ -4,11 +4,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
-	"gonas/train/model"
-	"gonas/train/nn"
-	"gonas/train/optim"
 )
 
 // toySupernet is a hand-made supernet without ReLUs or max pools, so that

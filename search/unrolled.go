@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonas/train/nn"
+	"gonas/engine/nn"
 )
 
 // unrolledR is the reference's r: the finite-difference step of the

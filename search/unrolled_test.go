@@ -6,8 +6,8 @@ import (
 	"sort"
 	"testing"
 
-	"gonas/train/data"
-	"gonas/train/nn"
+	"gonas/engine/data"
+	"gonas/engine/nn"
 )
 
 // lossAt is L(b) at the step's current weights and architecture: a

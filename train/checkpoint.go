@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	"gonas/spec"
-	"gonas/train/ckpt"
-	"gonas/train/model"
-	"gonas/train/optim"
+	"gonas/engine/ckpt"
+	"gonas/engine/model"
+	"gonas/engine/optim"
+	"gonas/internal/spec"
 )
 
 // HeaderFormat marks a training checkpoint's header; HeaderVersion is the

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"gonas/train/ckpt"
+	"gonas/engine/ckpt"
 )
 
 // trainedTiny runs the tiny setup for a few steps and returns the trainer

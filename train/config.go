@@ -25,8 +25,8 @@ type Config struct {
 	Preset string `json:"preset,omitempty"` // the preset it started from, for the record
 
 	// Data.
-	Dataset    string `json:"dataset"`               // a train/data name: mnist, cifar10, cifar100, folder:PATH
-	DataDir    string `json:"data_dir,omitempty"`    // train/data Options.Dir
+	Dataset    string `json:"dataset"`               // a engine/data name: mnist, cifar10, cifar100, folder:PATH
+	DataDir    string `json:"data_dir,omitempty"`    // engine/data Options.Dir
 	Subset     int    `json:"subset,omitempty"`      // train on the first Subset training images (0: all)
 	TestSubset int    `json:"test_subset,omitempty"` // evaluate on the first TestSubset test images (0: all)
 	Augment    bool   `json:"augment"`               // random crop (dataset padding) and, where labels allow, horizontal flip

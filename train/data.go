@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"gonas/spec"
-	"gonas/train/data"
+	"gonas/engine/data"
+	"gonas/internal/spec"
 )
 
 // LoadData reads the training and test splits the config names, images

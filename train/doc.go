@@ -19,7 +19,7 @@
 //   - metrics.jsonl, one JSON object per epoch (EpochMetrics);
 //   - curves.svg and curves.png, loss and accuracy against the epoch.
 //
-// A checkpoint (the train/ckpt container: zstd, CRC per tensor, atomic
+// A checkpoint (the engine/ckpt container: zstd, CRC per tensor, atomic
 // write) holds the whole spec.Net, the genotype text, the Config, the
 // position (epoch, step, data loader Position), the engine's random state
 // (drop-path masks), the optimizer's momentum buffers, the parameters and

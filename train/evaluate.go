@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"gonas/train/data"
-	"gonas/train/model"
-	"gonas/train/nn"
+	"gonas/engine/data"
+	"gonas/engine/model"
+	"gonas/engine/nn"
 )
 
 // EvalResult is a model's cross-entropy loss (no label smoothing) and

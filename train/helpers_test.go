@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"gonas/derive"
+	"gonas/engine/data"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
-	"gonas/train/data"
 )
 
 // synthData makes a learnable dataset of n images of c x h x w in k classes:

@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"gonas/spec"
-	"gonas/train/ckpt"
-	"gonas/train/data"
+	"gonas/engine/ckpt"
+	"gonas/engine/data"
+	"gonas/internal/spec"
 )
 
 // Summary is what `gonas inspect` reports about a checkpoint file: the

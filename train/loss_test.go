@@ -5,9 +5,9 @@ import (
 	"math"
 	"testing"
 
-	"gonas/spec"
-	"gonas/train/model"
-	"gonas/train/nn"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/internal/spec"
 )
 
 // smoothedCE is the mean label-smoothed cross-entropy of logits [n, k] in

@@ -3,7 +3,7 @@ package train
 import (
 	"fmt"
 
-	"gonas/train/schedule"
+	"gonas/engine/schedule"
 )
 
 // StepSchedule is the rate of each step: with PerStep, the schedule laid

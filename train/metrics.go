@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"gonas/atomicfile"
+	"gonas/internal/atomicfile"
 )
 
 // EpochMetrics is one line of metrics.jsonl: the record of a finished

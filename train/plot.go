@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"gonas/atomicfile"
+	"gonas/internal/atomicfile"
 )
 
 var (

@@ -7,7 +7,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"gonas/train/data"
+	"gonas/engine/data"
 )
 
 // Progress receives a run's events. Run calls it from its own goroutine.

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gonas/train/ckpt"
+	"gonas/engine/ckpt"
 )
 
 // fileHash is the fingerprint of every tensor of a checkpoint file.

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"gonas/train/data"
-	"gonas/train/nn"
-	"gonas/train/optim"
+	"gonas/engine/data"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
 )
 
 // Result is how a run ended.

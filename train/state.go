@@ -1,7 +1,7 @@
 package train
 
 import (
-	"gonas/train/data"
+	"gonas/engine/data"
 )
 
 // State is where a run stands: everything a checkpoint stores besides the

@@ -9,13 +9,13 @@ import (
 	"runtime"
 	"time"
 
-	"gonas/buildinfo"
 	"gonas/derive"
-	"gonas/spec"
-	"gonas/train/data"
-	"gonas/train/model"
-	"gonas/train/nn"
-	"gonas/train/optim"
+	"gonas/engine/data"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
+	"gonas/internal/buildinfo"
+	"gonas/internal/spec"
 )
 
 // Options are how a run executes. Unlike the Config they may change when a

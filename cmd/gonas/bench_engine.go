@@ -14,11 +14,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"gonas/derive"
+	"gonas/engine/kernels"
+	"gonas/engine/model"
+	"gonas/engine/nn"
+	"gonas/engine/optim"
 	"gonas/models"
-	"gonas/train/kernels"
-	"gonas/train/model"
-	"gonas/train/nn"
-	"gonas/train/optim"
 )
 
 // engineResult is one line of `gonas bench`: a kernel or a training step,

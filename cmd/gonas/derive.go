@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"gonas/derive"
-	"gonas/spec"
+	"gonas/internal/spec"
 )
 
 var cmdDerive = &command{

@@ -11,11 +11,11 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"gonas/engine/data"
+	"gonas/engine/model"
 	"gonas/export"
-	"gonas/spec"
+	"gonas/internal/spec"
 	"gonas/train"
-	"gonas/train/data"
-	"gonas/train/model"
 )
 
 var cmdExport = &command{

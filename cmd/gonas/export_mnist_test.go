@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"gonas/engine/data"
 	"gonas/export"
 	"gonas/train"
-	"gonas/train/data"
 )
 
 // The ONNX file of a trained MNIST network, run in ONNX Runtime on the

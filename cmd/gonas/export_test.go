@@ -16,13 +16,13 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"gonas/derive"
+	"gonas/engine/model"
 	"gonas/export"
 	"gonas/export/onnxpb"
+	"gonas/internal/npy"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/npy"
-	"gonas/spec"
 	"gonas/train"
-	"gonas/train/model"
 )
 
 // runCLI runs the CLI in-process and returns its exit code, stdout and

@@ -8,9 +8,9 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonas/engine/model"
 	"gonas/export"
 	"gonas/train"
-	"gonas/train/model"
 )
 
 // verifyMode says whether export runs the exported file in ONNX Runtime.

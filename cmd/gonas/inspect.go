@@ -14,12 +14,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"gonas/derive"
+	"gonas/engine/ckpt"
 	"gonas/export"
+	"gonas/internal/npy"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/npy"
-	"gonas/spec"
 	"gonas/train"
-	"gonas/train/ckpt"
 )
 
 var cmdInspect = &command{

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gonas/pipeline"
+	"gonas/internal/pipeline"
 )
 
 // command is one sub-command. run gets the arguments after the command name.

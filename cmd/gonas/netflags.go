@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gonas/buildinfo"
 	"gonas/derive"
+	"gonas/internal/buildinfo"
+	"gonas/internal/spec"
 	"gonas/models"
-	"gonas/spec"
 )
 
 // genoFlags pick a genotype and the op set it is built with. Commands that

@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"gonas/engine/model"
 	"gonas/export"
-	"gonas/npy"
+	"gonas/internal/npy"
 	"gonas/train"
-	"gonas/train/model"
 )
 
 var cmdPredict = &command{

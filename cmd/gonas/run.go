@@ -14,8 +14,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gonas/buildinfo"
-	"gonas/pipeline"
+	"gonas/internal/buildinfo"
+	"gonas/internal/pipeline"
 	"gonas/search"
 )
 

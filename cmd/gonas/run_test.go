@@ -12,8 +12,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"gonas/internal/pipeline"
 	"gonas/models"
-	"gonas/pipeline"
 	"gonas/search"
 	"gonas/train"
 )

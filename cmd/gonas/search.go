@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gonas/buildinfo"
+	"gonas/internal/buildinfo"
 	"gonas/models"
 	"gonas/search"
 )

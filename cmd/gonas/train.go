@@ -14,7 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"gonas/derive"
-	"gonas/spec"
+	"gonas/internal/spec"
 	"gonas/train"
 )
 

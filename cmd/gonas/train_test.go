@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"gonas/export"
-	"gonas/npy"
+	"gonas/internal/npy"
 	"gonas/train"
 )
 

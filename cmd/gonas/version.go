@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gonas/buildinfo"
+	"gonas/internal/buildinfo"
 )
 
 var cmdVersion = &command{

@@ -1,0 +1,231 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"gonas/engine/nn"
+	"gonas/internal/spec"
+)
+
+// Model is a network spec with its parameters.
+type Model struct {
+	Net    *spec.Net
+	Params *nn.Params
+
+	params   [][]*nn.Tensor // per node, in the node's spec order
+	dropPath float64
+	plans    [2]plan // [0] without, [1] with the auxiliary head
+}
+
+// plan is the nodes to run for one set of outputs, in order, and how many
+// times each node's value is consumed (outputs count once more).
+type plan struct {
+	order []int
+	uses  []int
+}
+
+// New checks net and creates its parameters, initialised as PyTorch does by
+// default from a generator seeded with seed: conv and linear weights
+// kaiming_uniform(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), biases
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)); batch-norm weight 1, bias 0, running
+// mean 0 and running variance 1.
+func New(net *spec.Net, seed uint64) (*Model, error) {
+	if net == nil {
+		return nil, fmt.Errorf("model: no network")
+	}
+	if err := check(net); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	m := &Model{Net: net, Params: nn.NewParams(), params: make([][]*nn.Tensor, len(net.Nodes))}
+	r := rand.New(rand.NewPCG(seed, 0x6d6f64656c))
+	for i := range net.Nodes {
+		nd := &net.Nodes[i]
+		for _, p := range nd.Params {
+			t, err := initParam(r, nd, p)
+			if err != nil {
+				return nil, fmt.Errorf("model: node %d %q: %w", nd.ID, nd.Name, err)
+			}
+			if err := m.Params.Add(p.Name, t, p.Buffer); err != nil {
+				return nil, fmt.Errorf("model: node %d %q: %w", nd.ID, nd.Name, err)
+			}
+			m.params[i] = append(m.params[i], t)
+		}
+	}
+	m.plans[0] = makePlan(net, false)
+	m.plans[1] = makePlan(net, net.AuxOut != 0)
+	return m, nil
+}
+
+// SetDropPath sets the drop-path probability applied by the network's
+// drop-path nodes in training mode.
+func (m *Model) SetDropPath(p float64) { m.dropPath = p }
+
+// DropPath is the current drop-path probability.
+func (m *Model) DropPath() float64 { return m.dropPath }
+
+// check validates the graph: ids in order, inputs earlier, known kinds,
+// parameter names and shapes as each kind needs.
+func check(net *spec.Net) error {
+	if len(net.Nodes) == 0 || net.Nodes[0].Kind != spec.Input {
+		return fmt.Errorf("network must start with its input node")
+	}
+	for i := range net.Nodes {
+		nd := &net.Nodes[i]
+		if nd.ID != i {
+			return fmt.Errorf("node %d %q has id %d", i, nd.Name, nd.ID)
+		}
+		if nd.Kind == spec.Input && i != 0 {
+			return fmt.Errorf("node %d %q: a second input node", i, nd.Name)
+		}
+		for _, in := range nd.Inputs {
+			if in < 0 || in >= i {
+				return fmt.Errorf("node %d %q (%s): input %d is not an earlier node", i, nd.Name, nd.Kind, in)
+			}
+		}
+		if err := checkNode(nd); err != nil {
+			return fmt.Errorf("node %d %q (%s): %w", i, nd.Name, nd.Kind, err)
+		}
+	}
+	if net.Output <= 0 || net.Output >= len(net.Nodes) {
+		return fmt.Errorf("output node %d out of range", net.Output)
+	}
+	if net.AuxOut < 0 || net.AuxOut >= len(net.Nodes) {
+		return fmt.Errorf("auxiliary output node %d out of range", net.AuxOut)
+	}
+	return nil
+}
+
+// arity is the number of inputs each kind takes (-1: one or more).
+var arity = map[spec.Kind]int{
+	spec.Input: 0, spec.Conv: 1, spec.BN: 1, spec.ReLU: 1, spec.MaxPool: 1, spec.AvgPool: 1,
+	spec.GAP: 1, spec.Linear: 1, spec.Add: -1, spec.Concat: -1, spec.Zero: 1, spec.Pad: 1,
+	spec.DropPath: 1, spec.Shuffle: 1, spec.Slice: 1,
+}
+
+// roles are the parameter name suffixes each kind declares, in order.
+var roles = map[spec.Kind][]string{
+	spec.Conv:   {"weight", "bias"},
+	spec.BN:     {"weight", "bias", "running_mean", "running_var"},
+	spec.Linear: {"weight", "bias"},
+}
+
+func checkNode(nd *spec.Node) error {
+	a, ok := arity[nd.Kind]
+	if !ok {
+		return fmt.Errorf("unknown kind %q", nd.Kind)
+	}
+	if a >= 0 && len(nd.Inputs) != a || a < 0 && len(nd.Inputs) == 0 {
+		return fmt.Errorf("%d inputs", len(nd.Inputs))
+	}
+	want := roles[nd.Kind]
+	switch nd.Kind {
+	case spec.Conv, spec.Linear:
+		n := 1
+		if nd.Bias {
+			n = 2
+		}
+		want = want[:n]
+	case spec.BN:
+		if !nd.Affine {
+			want = want[2:]
+		}
+	}
+	if len(nd.Params) != len(want) {
+		return fmt.Errorf("%d parameters, want %d (%s)", len(nd.Params), len(want), strings.Join(want, ", "))
+	}
+	for i, p := range nd.Params {
+		if role(nd, p) != want[i] {
+			return fmt.Errorf("parameter %d is %q, want %s.%s", i, p.Name, nd.Name, want[i])
+		}
+		if len(p.Shape) == 0 || p.Numel() <= 0 {
+			return fmt.Errorf("parameter %q has shape %v", p.Name, p.Shape)
+		}
+	}
+	if nd.Kind == spec.Conv && len(nd.Params[0].Shape) != 4 || nd.Kind == spec.Linear && len(nd.Params[0].Shape) != 2 {
+		return fmt.Errorf("weight %q has shape %v", nd.Params[0].Name, nd.Params[0].Shape)
+	}
+	return nil
+}
+
+// role is the part of a parameter's name after its node's name.
+func role(nd *spec.Node, p spec.Param) string {
+	return strings.TrimPrefix(p.Name, nd.Name+".")
+}
+
+func initParam(r *rand.Rand, nd *spec.Node, p spec.Param) (*nn.Tensor, error) {
+	t := nn.NewTensor(p.Shape...)
+	switch role(nd, p) {
+	case "weight":
+		if nd.Kind == spec.BN {
+			fill(t, 1)
+			return t, nil
+		}
+		uniform(r, t, 1/math.Sqrt(float64(fanIn(nd))))
+	case "bias":
+		if nd.Kind == spec.BN {
+			return t, nil
+		}
+		uniform(r, t, 1/math.Sqrt(float64(fanIn(nd))))
+	case "running_mean":
+	case "running_var":
+		fill(t, 1)
+	default:
+		return nil, fmt.Errorf("unknown parameter %q", p.Name)
+	}
+	return t, nil
+}
+
+// fanIn is the weight's fan-in: every dimension but the first.
+func fanIn(nd *spec.Node) int {
+	n := 1
+	for _, d := range nd.Params[0].Shape[1:] {
+		n *= d
+	}
+	return max(n, 1)
+}
+
+func uniform(r *rand.Rand, t *nn.Tensor, bound float64) {
+	for i := range t.Data {
+		t.Data[i] = float32((2*r.Float64() - 1) * bound)
+	}
+}
+
+func fill(t *nn.Tensor, v float32) {
+	for i := range t.Data {
+		t.Data[i] = v
+	}
+}
+
+// makePlan keeps the nodes the outputs depend on and counts their uses.
+func makePlan(net *spec.Net, aux bool) plan {
+	need := make([]bool, len(net.Nodes))
+	need[net.Output] = true
+	if aux {
+		need[net.AuxOut] = true
+	}
+	for id := len(net.Nodes) - 1; id >= 0; id-- {
+		if need[id] {
+			for _, in := range net.Nodes[id].Inputs {
+				need[in] = true
+			}
+		}
+	}
+	p := plan{uses: make([]int, len(net.Nodes))}
+	for id, ok := range need {
+		if !ok {
+			continue
+		}
+		p.order = append(p.order, id)
+		for _, in := range net.Nodes[id].Inputs {
+			p.uses[in]++
+		}
+	}
+	p.uses[net.Output]++
+	if aux {
+		p.uses[net.AuxOut]++
+	}
+	return p
+}
