@@ -1,6 +1,10 @@
 package derive
 
-import "gonas/internal/spec"
+import (
+	"fmt"
+
+	"gonas/internal/spec"
+)
 
 // Counts are the sizes of a network for one image. The auxiliary head is
 // kept out of every figure but AuxParams.
@@ -32,10 +36,17 @@ type Counts struct {
 // reproduces PC-DARTS ImageNet 586M / 597M and the sharpDARTS figures.
 // DARTS's own 574M for DARTS_V2 on ImageNet is reproduced by neither rule
 // (see the table test), as PAPERS.md §6.5 records.
-func Count(net *spec.Net) Counts {
+//
+// The per-kind rules are the Cost rows of the kind table (internal/spec);
+// a node of a kind the table does not know is an error.
+func Count(net *spec.Net) (Counts, error) {
 	var c Counts
 	for i := range net.Nodes {
 		nd := &net.Nodes[i]
+		row, err := spec.Info(nd.Kind)
+		if err != nil {
+			return Counts{}, fmt.Errorf("count: node %d (%s): %w", nd.ID, nd.Name, err)
+		}
 		for _, p := range nd.Params {
 			switch {
 			case p.Buffer:
@@ -49,44 +60,13 @@ func Count(net *spec.Net) Counts {
 		if nd.Aux {
 			continue
 		}
-		macs, full := nodeCost(net, nd)
+		var in spec.Shape
+		if len(nd.Inputs) > 0 {
+			in = net.Nodes[nd.Inputs[0]].Out
+		}
+		macs, full := row.Cost(nd, in)
 		c.MACs += macs
 		c.FLOPsFull += full
 	}
-	return c
-}
-
-// nodeCost is one node's multiply-adds (AutoDL rule) and full FLOPs
-// (sovrasov rule).
-func nodeCost(net *spec.Net, nd *spec.Node) (macs, full int64) {
-	out := nd.Out.Numel()
-	in := func() int64 {
-		if len(nd.Inputs) == 0 {
-			return 0
-		}
-		return net.Nodes[nd.Inputs[0]].Out.Numel()
-	}
-	switch nd.Kind {
-	case spec.Conv:
-		cin := int64(net.Nodes[nd.Inputs[0]].Out.C)
-		g := int64(max(nd.Groups, 1))
-		m := int64(nd.KH*nd.KW) * cin / g * out // = kh·kw·(Cin/g)·Cout·H·W
-		if nd.Bias {
-			m += out
-		}
-		return m, m
-	case spec.Linear:
-		m := in() * int64(nd.Out.C)
-		return m + int64(nd.Out.C), m
-	case spec.ReLU:
-		return 0, out
-	case spec.BN:
-		if nd.Affine {
-			return 0, 2 * out
-		}
-		return 0, out
-	case spec.MaxPool, spec.AvgPool, spec.GAP:
-		return 0, in()
-	}
-	return 0, 0
+	return c, nil
 }

@@ -3,6 +3,7 @@ package derive
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"gonas/internal/spec"
@@ -23,7 +24,7 @@ func mustBuildCounts(t *testing.T, geno, set string, cfg Config) Counts {
 	if err != nil {
 		t.Fatalf("%s/%s: %v", geno, set, err)
 	}
-	return Count(net)
+	return mustCount(t, net)
 }
 
 // The two exact anchors of PAPERS.md §6.4.
@@ -223,7 +224,25 @@ func TestCountRules(t *testing.T) {
 	}
 	want := Counts{Params: 108 + 8 + 40 + 50, AuxParams: 50, Buffers: 16,
 		MACs: 6912 + 640 + 50, FLOPsFull: 6912 + 512 + 256 + 256 + 640 + 64 + 64 + 40}
-	if got := Count(net); got != want {
+	if got := mustCount(t, net); got != want {
 		t.Errorf("Count = %+v\nwant    %+v", got, want)
+	}
+}
+
+// mustCount counts net and fails the test on an error.
+func mustCount(t testing.TB, net *spec.Net) Counts {
+	t.Helper()
+	c, err := Count(net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// An unknown kind is an error, never a count of zero.
+func TestCountUnknownKind(t *testing.T) {
+	net := &spec.Net{Nodes: []spec.Node{{Kind: spec.Input}, {ID: 1, Kind: "gelu", Name: "g", Inputs: []int{0}}}}
+	if _, err := Count(net); err == nil || !strings.Contains(err.Error(), `unknown kind "gelu"`) {
+		t.Fatalf("Count of an unknown kind: %v, want an error naming it", err)
 	}
 }

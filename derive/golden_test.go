@@ -57,7 +57,7 @@ func countsTable(t *testing.T) string {
 			if err != nil {
 				t.Fatalf("%s %s: %v", e.Name, cfg.Dataset, err)
 			}
-			c := Count(net)
+			c := mustCount(t, net)
 			fmt.Fprintf(&b, "%-26s %-11s %-9s %10d %10d %12d %12d\n", e.Name, e.OpSet, cfg.Dataset, c.Params, c.AuxParams, c.MACs, c.FLOPsFull)
 		}
 	}
@@ -108,7 +108,7 @@ func TestSpecGolden(t *testing.T) {
 		if err != nil {
 			t.Fatalf("golden spec does not read back: %v", err)
 		}
-		if Count(back) != Count(net) {
+		if mustCount(t, back) != mustCount(t, net) {
 			t.Errorf("%s: counts differ after a round trip", tc.file)
 		}
 	}

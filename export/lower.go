@@ -16,6 +16,42 @@ const (
 	constBias  = "const_bias"
 )
 
+// lowerFunc emits the ONNX nodes of one node of its kind, whose value is
+// named out.
+type lowerFunc func(l *lowering, nd *spec.Node, out string) error
+
+// lowerers is the exporter's entry for every kind of the IR that ONNX
+// files hold: all but the input, the eval identities and the search-only
+// kinds, which lowerNode handles by their rows of the kind table
+// (TestEveryKindExports checks that none is missing).
+var lowerers = map[spec.Kind]lowerFunc{
+	spec.Conv: (*lowering).conv,
+	spec.BN:   (*lowering).bn,
+	spec.ReLU: func(l *lowering, nd *spec.Node, out string) error {
+		x := nd.Inputs[0]
+		l.flat[nd.ID] = l.flat[x]
+		l.emit("Relu", nd.Name, []string{l.value[x]}, out)
+		return nil
+	},
+	spec.MaxPool: (*lowering).pool,
+	spec.AvgPool: (*lowering).pool,
+	spec.GAP: func(l *lowering, nd *spec.Node, out string) error {
+		v, err := l.in4D(nd.Inputs[0])
+		if err != nil {
+			return err
+		}
+		l.emit("GlobalAveragePool", nd.Name, []string{v}, out)
+		return nil
+	},
+	spec.Linear:  (*lowering).linear,
+	spec.Add:     (*lowering).add,
+	spec.Concat:  (*lowering).concat,
+	spec.Zero:    (*lowering).zero,
+	spec.Pad:     (*lowering).pad,
+	spec.Shuffle: (*lowering).shuffle,
+	spec.Slice:   (*lowering).slice,
+}
+
 // lowerNode emits the ONNX nodes of one live spec node and records its value.
 func (l *lowering) lowerNode(nd *spec.Node) error {
 	id := nd.ID
@@ -29,6 +65,13 @@ func (l *lowering) lowerNode(nd *spec.Node) error {
 		l.value[id] = InputName
 		return l.claim(InputName)
 	}
+	row, err := spec.Info(nd.Kind)
+	if err != nil {
+		return fmt.Errorf("kind %q cannot be exported: %w", nd.Kind, err)
+	}
+	if row.SearchOnly {
+		return fmt.Errorf("kind %q exists only in search supernets and cannot be exported (derive a genotype first)", nd.Kind)
+	}
 	if len(nd.Inputs) == 0 {
 		return fmt.Errorf("no inputs")
 	}
@@ -38,83 +81,48 @@ func (l *lowering) lowerNode(nd *spec.Node) error {
 		l.value[id], l.flat[id] = l.value[src], l.flat[src]
 		return nil
 	}
-	switch nd.Kind {
-	case spec.DropPath:
+	switch {
+	case row.EvalIdentity:
 		return alias(x)
-	case spec.BN:
-		if l.folded[id] {
-			return nil // the conv feeding it wrote its value
-		}
-	case spec.Add, spec.Concat:
-		if len(nd.Inputs) == 1 {
-			return alias(x)
-		}
+	case nd.Kind == spec.BN && l.folded[id]:
+		return nil // the conv feeding it wrote its value
+	case (nd.Kind == spec.Add || nd.Kind == spec.Concat) && len(nd.Inputs) == 1:
+		return alias(x)
+	}
+	lower, ok := lowerers[nd.Kind]
+	if !ok {
+		return fmt.Errorf("kind %q cannot be exported", nd.Kind)
 	}
 	out := l.outName(nd)
 	if err := l.claim(out); err != nil {
 		return err
 	}
 	l.value[id] = out
-	switch nd.Kind {
-	case spec.Conv:
-		return l.conv(nd, out)
-	case spec.BN:
-		return l.bn(nd, out)
-	case spec.ReLU:
-		l.flat[id] = l.flat[x]
-		l.emit("Relu", nd.Name, []string{l.value[x]}, out)
-	case spec.MaxPool, spec.AvgPool:
-		return l.pool(nd, out)
-	case spec.GAP:
-		v, err := l.in4D(x)
-		if err != nil {
-			return err
-		}
-		l.emit("GlobalAveragePool", nd.Name, []string{v}, out)
-	case spec.Linear:
-		return l.linear(nd, out)
-	case spec.Add:
-		vs, flat, err := l.inputs(nd.Inputs)
-		if err != nil {
-			return err
-		}
-		l.flat[id] = flat
-		op := "Add"
-		if len(vs) > 2 {
-			op = "Sum"
-		}
-		l.emit(op, nd.Name, vs, out)
-	case spec.Concat:
-		vs, flat, err := l.inputs(nd.Inputs)
-		if err != nil {
-			return err
-		}
-		l.flat[id] = flat
-		l.emit("Concat", nd.Name, vs, out, attrInt("axis", 1))
-	case spec.Zero:
-		return l.zero(nd, out)
-	case spec.Pad:
-		return l.pad(nd, out)
-	case spec.Shuffle:
-		return l.shuffle(nd, out)
-	case spec.Slice:
-		l.flat[id] = l.flat[x]
-		starts, err := l.ints(out+".starts", nd.Start)
-		if err != nil {
-			return err
-		}
-		ends, err := l.ints(out+".ends", nd.Start+nd.Out.C)
-		if err != nil {
-			return err
-		}
-		axes, err := l.ints(out+".axes", 1)
-		if err != nil {
-			return err
-		}
-		l.emit("Slice", nd.Name, []string{l.value[x], starts, ends, axes}, out)
-	default:
-		return fmt.Errorf("kind %q cannot be exported", nd.Kind)
+	return lower(l, nd, out)
+}
+
+// add is Add for two inputs, Sum for more.
+func (l *lowering) add(nd *spec.Node, out string) error {
+	vs, flat, err := l.inputs(nd.Inputs)
+	if err != nil {
+		return err
 	}
+	l.flat[nd.ID] = flat
+	op := "Add"
+	if len(vs) > 2 {
+		op = "Sum"
+	}
+	l.emit(op, nd.Name, vs, out)
+	return nil
+}
+
+func (l *lowering) concat(nd *spec.Node, out string) error {
+	vs, flat, err := l.inputs(nd.Inputs)
+	if err != nil {
+		return err
+	}
+	l.flat[nd.ID] = flat
+	l.emit("Concat", nd.Name, vs, out, attrInt("axis", 1))
 	return nil
 }
 
@@ -323,125 +331,5 @@ func (l *lowering) linear(nd *spec.Node, out string) error {
 	}
 	l.flat[nd.ID] = true
 	l.emit("Gemm", nd.Name, []string{x, wn, bn}, out, attrInt("transB", 1))
-	return nil
-}
-
-// zero is x*0, after a strided slice x[:, :, ::s, ::s] when the stride is
-// above 1; the batch dimension stays dynamic.
-func (l *lowering) zero(nd *spec.Node, out string) error {
-	xid := nd.Inputs[0]
-	x := l.value[xid]
-	l.flat[nd.ID] = l.flat[xid]
-	if s := one(nd.Stride); s > 1 {
-		l.flat[nd.ID] = false
-		v, err := l.in4D(xid)
-		if err != nil {
-			return err
-		}
-		sub := out + "/subsample"
-		if err := l.claim(sub); err != nil {
-			return err
-		}
-		starts, err := l.ints(sub+".starts", 0, 0)
-		if err != nil {
-			return err
-		}
-		ends, err := l.ints(sub+".ends", math.MaxInt64, math.MaxInt64)
-		if err != nil {
-			return err
-		}
-		axes, err := l.ints(sub+".axes", 2, 3)
-		if err != nil {
-			return err
-		}
-		steps, err := l.ints(sub+".steps", s, s)
-		if err != nil {
-			return err
-		}
-		l.emit("Slice", sub, []string{v, starts, ends, axes, steps}, sub)
-		x = sub
-	}
-	zero, err := l.initializer(floatTensor(out+".zero", nil, []float32{0}))
-	if err != nil {
-		return err
-	}
-	l.emit("Mul", nd.Name, []string{x, zero}, out)
-	return nil
-}
-
-// pad zero-pads the positive sides (Pad) and crops the negative ones (Slice).
-func (l *lowering) pad(nd *spec.Node, out string) error {
-	x, err := l.in4D(nd.Inputs[0])
-	if err != nil {
-		return err
-	}
-	p := nd.Pad
-	pos := spec.Pads{T: max(p.T, 0), L: max(p.L, 0), B: max(p.B, 0), R: max(p.R, 0)}
-	crop := spec.Pads{T: max(-p.T, 0), L: max(-p.L, 0), B: max(-p.B, 0), R: max(-p.R, 0)}
-	needCrop := crop != spec.Pads{}
-	if pos != (spec.Pads{}) || !needCrop {
-		v := out
-		if needCrop {
-			v = out + "/pad"
-			if err := l.claim(v); err != nil {
-				return err
-			}
-		}
-		pads, err := l.ints(v+".pads", 0, 0, pos.T, pos.L, 0, 0, pos.B, pos.R)
-		if err != nil {
-			return err
-		}
-		l.emit("Pad", v, []string{x, pads}, v)
-		x = v
-	}
-	if !needCrop {
-		return nil
-	}
-	in := l.net.Nodes[nd.Inputs[0]].Out
-	h, w := in.H+pos.T+pos.B, in.W+pos.L+pos.R
-	starts, err := l.ints(out+".starts", crop.T, crop.L)
-	if err != nil {
-		return err
-	}
-	ends, err := l.ints(out+".ends", h-crop.B, w-crop.R)
-	if err != nil {
-		return err
-	}
-	axes, err := l.ints(out+".axes", 2, 3)
-	if err != nil {
-		return err
-	}
-	l.emit("Slice", nd.Name, []string{x, starts, ends, axes}, out)
-	return nil
-}
-
-// shuffle is PC-DARTS's channel shuffle: view as (N, g, C/g, H, W), swap
-// the two channel axes, view as (N, C, H, W). Shape 0 copies the batch.
-func (l *lowering) shuffle(nd *spec.Node, out string) error {
-	x, err := l.in4D(nd.Inputs[0])
-	if err != nil {
-		return err
-	}
-	s, g := nd.Out, nd.Groups
-	if g <= 0 || s.C%g != 0 {
-		return fmt.Errorf("%d channels not divisible into %d groups", s.C, g)
-	}
-	split, tr := out+"/split", out+"/transpose"
-	for _, n := range []string{split, tr} {
-		if err := l.claim(n); err != nil {
-			return err
-		}
-	}
-	shape5, err := l.ints(split+".shape", 0, g, s.C/g, s.H, s.W)
-	if err != nil {
-		return err
-	}
-	shape4, err := l.ints(out+".shape", 0, s.C, s.H, s.W)
-	if err != nil {
-		return err
-	}
-	l.emit("Reshape", split, []string{x, shape5}, split)
-	l.emit("Transpose", tr, []string{split}, tr, attrInts("perm", 0, 2, 1, 3, 4))
-	l.emit("Reshape", nd.Name, []string{tr, shape4}, out)
 	return nil
 }

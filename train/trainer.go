@@ -164,7 +164,9 @@ func Resume(path string, opt Options) (*Trainer, error) {
 // loaders, evaluation context.
 func (t *Trainer) setup() error {
 	var err error
-	t.counts = derive.Count(t.net)
+	if t.counts, err = derive.Count(t.net); err != nil {
+		return err
+	}
 	for name, p := range t.model.Params.Learned() {
 		t.slots = append(t.slots, optim.Slot{Name: name, Data: p.Data, Grad: p.Grad})
 	}

@@ -278,7 +278,11 @@ func (b engineBench) step(peakT float64) (engineResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", res.Name, err)
 	}
-	res = rate(res, 3*2*float64(derive.Count(net).MACs)*float64(batch), sec, peakT)
+	counts, err := derive.Count(net)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", res.Name, err)
+	}
+	res = rate(res, 3*2*float64(counts.MACs)*float64(batch), sec, peakT)
 	res.ImagesPerSec = float64(batch) / sec
 	res.PeakBytes = ctx.PeakBytes()
 	return res, nil

@@ -26,7 +26,10 @@ var cmdCount = &command{
 			if err != nil {
 				return err
 			}
-			c := derive.Count(n.net)
+			c, err := derive.Count(n.net)
+			if err != nil {
+				return err
+			}
 			if *asJSON {
 				return writeCountJSON(w, n, c)
 			}

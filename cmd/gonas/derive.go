@@ -35,7 +35,10 @@ var cmdDerive = &command{
 			if err := spec.Write(*out, n.net); err != nil {
 				return err
 			}
-			c := derive.Count(n.net)
+			c, err := derive.Count(n.net)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(w, "wrote %s: %s\n%d nodes, %s params (+%s auxiliary), %s MACs\n",
 				*out, n.describe(), len(n.net.Nodes), commas(c.Params), commas(c.AuxParams), commas(c.MACs))
 			return nil

@@ -174,9 +174,13 @@ type specInfo struct {
 	Checksum string         `json:"weights_sha256,omitempty"`
 }
 
-func describeNet(path, typ string, net *spec.Net) (*specInfo, string) {
+func describeNet(path, typ string, net *spec.Net) (*specInfo, string, error) {
+	counts, err := derive.Count(net)
+	if err != nil {
+		return nil, "", fmt.Errorf("inspect %s: %w", path, err)
+	}
 	s := &specInfo{File: path, Type: typ, Input: net.Input, Classes: net.Classes, Nodes: len(net.Nodes),
-		AuxHead: net.AuxOut != 0, Meta: net.Meta, Counts: derive.Count(net), Kinds: map[string]int{}}
+		AuxHead: net.AuxOut != 0, Meta: net.Meta, Counts: counts, Kinds: map[string]int{}}
 	for _, nd := range net.Nodes {
 		s.Kinds[string(nd.Kind)]++
 	}
@@ -196,7 +200,7 @@ func describeNet(path, typ string, net *spec.Net) (*specInfo, string) {
 		}
 	}
 	fmt.Fprintf(&b, "params:    %s (+%s auxiliary), %s MACs\n", commas(s.Counts.Params), commas(s.Counts.AuxParams), commas(s.Counts.MACs))
-	return s, b.String()
+	return s, b.String(), nil
 }
 
 func inspectSpec(path string) (any, string, error) {
@@ -204,8 +208,7 @@ func inspectSpec(path string) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	s, text := describeNet(path, "network spec", net)
-	return s, text, nil
+	return describeNet(path, "network spec", net)
 }
 
 func inspectONNX(path string) (any, string, error) {
@@ -213,7 +216,10 @@ func inspectONNX(path string) (any, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("inspect %s: an ONNX model that gonas cannot read: %w", path, err)
 	}
-	s, text := describeNet(path, "ONNX model", net)
+	s, text, err := describeNet(path, "ONNX model", net)
+	if err != nil {
+		return nil, "", err
+	}
 	s.Weights = len(w)
 	var ts []ckpt.Tensor
 	for _, p := range net.Params() {

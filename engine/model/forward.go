@@ -19,16 +19,8 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("forward: pending error: %w", err)
 	}
-	in := m.Net.Input
-	if x == nil || len(x.Shape) != 4 || x.Shape[0] <= 0 || x.Shape[1] != in.C || x.Shape[2] != in.H || x.Shape[3] != in.W {
-		var got []int
-		if x != nil {
-			got = x.Shape
-		}
-		return nil, nil, fmt.Errorf("forward: input shape %v, network wants [N %d %d %d]", got, in.C, in.H, in.W)
-	}
-	if len(x.Data) != x.Numel() {
-		return nil, nil, fmt.Errorf("forward: input has %d values for shape %v", len(x.Data), x.Shape)
+	if err := m.checkInput(x); err != nil {
+		return nil, nil, err
 	}
 	withAux := ctx.Training() && m.Net.AuxOut != 0
 	p := &m.plans[0]
@@ -90,61 +82,21 @@ func checkShape(nd *spec.Node, y *nn.Tensor, n int) error {
 
 func pads(p spec.Pads) nn.Pads { return nn.Pads{T: p.T, L: p.L, B: p.B, R: p.R} }
 
-// run executes one node on the values of its inputs.
+// run executes one node on the values of its inputs through the kind's
+// entry in forwards; node 0 is the input x.
 func (m *Model) run(ctx *nn.Ctx, nd *spec.Node, vals []*nn.Tensor, x *nn.Tensor) (*nn.Tensor, error) {
+	if nd.Kind == spec.Input {
+		return x, nil
+	}
+	f, ok := forwards[nd.Kind]
+	if !ok {
+		return nil, fmt.Errorf("the engine cannot run kind %q", nd.Kind)
+	}
 	ins := make([]*nn.Tensor, len(nd.Inputs))
 	for i, id := range nd.Inputs {
 		ins[i] = vals[id]
 	}
-	ps := m.params[nd.ID]
-	switch nd.Kind {
-	case spec.Input:
-		return x, nil
-	case spec.Conv:
-		var b *nn.Tensor
-		if len(ps) > 1 {
-			b = ps[1]
-		}
-		return nn.Conv2d(ctx, ins[0], ps[0], b, nn.ConvOpts{SH: nd.SH, SW: nd.SW, DH: nd.DH, DW: nd.DW, Groups: nd.Groups, Pad: pads(nd.Pad)}), nil
-	case spec.BN:
-		var w, b *nn.Tensor
-		if nd.Affine {
-			w, b, ps = ps[0], ps[1], ps[2:]
-		}
-		return nn.BatchNorm(ctx, ins[0], w, b, ps[0], ps[1], nn.BNOpts{Eps: nd.Eps, Momentum: nd.Momentum}), nil
-	case spec.ReLU:
-		return nn.ReLU(ctx, ins[0]), nil
-	case spec.MaxPool:
-		return nn.MaxPool2d(ctx, ins[0], poolOpts(nd)), nil
-	case spec.AvgPool:
-		return nn.AvgPool2d(ctx, ins[0], poolOpts(nd), nd.CountPad), nil
-	case spec.GAP:
-		return nn.GlobalAvgPool(ctx, ins[0]), nil
-	case spec.Linear:
-		var b *nn.Tensor
-		if len(ps) > 1 {
-			b = ps[1]
-		}
-		return nn.Linear(ctx, ins[0], ps[0], b), nil
-	case spec.Add:
-		if len(ins) == 1 {
-			return nn.Scale(ctx, ins[0], 1), nil
-		}
-		return nn.Add(ctx, ins...), nil
-	case spec.Concat:
-		return nn.Concat(ctx, ins...), nil
-	case spec.Zero:
-		return nn.Zero(ctx, ins[0], max(nd.Stride, 1)), nil
-	case spec.Pad:
-		return nn.Pad2d(ctx, ins[0], pads(nd.Pad)), nil
-	case spec.DropPath:
-		return nn.DropPath(ctx, ins[0], m.dropPath), nil
-	case spec.Shuffle:
-		return nn.ChannelShuffle(ctx, ins[0], nd.Groups), nil
-	case spec.Slice:
-		return nn.SliceChannels(ctx, ins[0], nd.Start, nd.Out.C), nil
-	}
-	return nil, fmt.Errorf("unknown kind %q", nd.Kind)
+	return f(m, ctx, nd, ins, m.params[nd.ID])
 }
 
 func poolOpts(nd *spec.Node) nn.PoolOpts {

@@ -10,7 +10,6 @@ import (
 // Search supernets (package search) contain spec.Mix nodes: an edge's
 // candidate ops, or the edges into a node, whose combination the search
 // strategy decides at run time. New accepts them; ForwardMixed runs them.
-func init() { arity[spec.Mix] = -1 }
 
 // Mixer decides what the Mix nodes of a supernet do during one forward pass.
 // ForwardMixed first asks Active of every Mix node that the output depends

@@ -85,7 +85,7 @@ func check(net *spec.Net) error {
 				return fmt.Errorf("node %d %q (%s): input %d is not an earlier node", i, nd.Name, nd.Kind, in)
 			}
 		}
-		if err := checkNode(nd); err != nil {
+		if err := checkNode(net, nd); err != nil {
 			return fmt.Errorf("node %d %q (%s): %w", i, nd.Name, nd.Kind, err)
 		}
 	}
@@ -98,79 +98,61 @@ func check(net *spec.Net) error {
 	return nil
 }
 
-// arity is the number of inputs each kind takes (-1: one or more).
-var arity = map[spec.Kind]int{
-	spec.Input: 0, spec.Conv: 1, spec.BN: 1, spec.ReLU: 1, spec.MaxPool: 1, spec.AvgPool: 1,
-	spec.GAP: 1, spec.Linear: 1, spec.Add: -1, spec.Concat: -1, spec.Zero: 1, spec.Pad: 1,
-	spec.DropPath: 1, spec.Shuffle: 1, spec.Slice: 1,
-}
-
-// roles are the parameter name suffixes each kind declares, in order.
-var roles = map[spec.Kind][]string{
-	spec.Conv:   {"weight", "bias"},
-	spec.BN:     {"weight", "bias", "running_mean", "running_var"},
-	spec.Linear: {"weight", "bias"},
-}
-
-func checkNode(nd *spec.Node) error {
-	a, ok := arity[nd.Kind]
-	if !ok {
-		return fmt.Errorf("unknown kind %q", nd.Kind)
+// checkNode checks nd against its row of the kind table: a known kind, a
+// suitable number of inputs, and exactly the parameters the table declares
+// for its input shape.
+func checkNode(net *spec.Net, nd *spec.Node) error {
+	row, err := spec.Info(nd.Kind)
+	if err != nil {
+		return err
 	}
-	if a >= 0 && len(nd.Inputs) != a || a < 0 && len(nd.Inputs) == 0 {
-		return fmt.Errorf("%d inputs", len(nd.Inputs))
+	if err := row.CheckInputs(len(nd.Inputs)); err != nil {
+		return err
 	}
-	want := roles[nd.Kind]
-	switch nd.Kind {
-	case spec.Conv, spec.Linear:
-		n := 1
-		if nd.Bias {
-			n = 2
-		}
-		want = want[:n]
-	case spec.BN:
-		if !nd.Affine {
-			want = want[2:]
-		}
+	if _, ok := forwards[nd.Kind]; !ok && nd.Kind != spec.Input {
+		return fmt.Errorf("the engine cannot run kind %q", nd.Kind)
 	}
-	if len(nd.Params) != len(want) {
-		return fmt.Errorf("%d parameters, want %d (%s)", len(nd.Params), len(want), strings.Join(want, ", "))
+	var in spec.Shape
+	if len(nd.Inputs) > 0 {
+		in = net.Nodes[nd.Inputs[0]].Out
 	}
-	for i, p := range nd.Params {
-		if role(nd, p) != want[i] {
-			return fmt.Errorf("parameter %d is %q, want %s.%s", i, p.Name, nd.Name, want[i])
-		}
-		if len(p.Shape) == 0 || p.Numel() <= 0 {
-			return fmt.Errorf("parameter %q has shape %v", p.Name, p.Shape)
-		}
+	want, err := spec.ParamsOf(nd, in)
+	if err != nil {
+		return err
 	}
-	if nd.Kind == spec.Conv && len(nd.Params[0].Shape) != 4 || nd.Kind == spec.Linear && len(nd.Params[0].Shape) != 2 {
-		return fmt.Errorf("weight %q has shape %v", nd.Params[0].Name, nd.Params[0].Shape)
+	if !spec.SameParams(nd.Params, want) {
+		return fmt.Errorf("parameters %s, want %s", paramNames(nd.Params), paramNames(want))
 	}
 	return nil
 }
 
-// role is the part of a parameter's name after its node's name.
-func role(nd *spec.Node, p spec.Param) string {
-	return strings.TrimPrefix(p.Name, nd.Name+".")
+func paramNames(ps []spec.Param) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = fmt.Sprintf("%s%v", p.Name, p.Shape)
+	}
+	return strings.Join(names, ", ")
 }
 
 func initParam(r *rand.Rand, nd *spec.Node, p spec.Param) (*nn.Tensor, error) {
 	t := nn.NewTensor(p.Shape...)
-	switch role(nd, p) {
-	case "weight":
+	switch spec.Role(nd, p) {
+	case spec.RoleWeight:
 		if nd.Kind == spec.BN {
 			fill(t, 1)
 			return t, nil
 		}
 		uniform(r, t, 1/math.Sqrt(float64(fanIn(nd))))
-	case "bias":
+	case spec.RoleBias:
 		if nd.Kind == spec.BN {
 			return t, nil
 		}
 		uniform(r, t, 1/math.Sqrt(float64(fanIn(nd))))
-	case "running_mean":
-	case "running_var":
+	case spec.RoleRunningMean:
+	case spec.RoleRunningVar:
 		fill(t, 1)
 	default:
 		return nil, fmt.Errorf("unknown parameter %q", p.Name)

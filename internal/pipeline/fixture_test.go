@@ -49,8 +49,12 @@ func fixtureRun(t *testing.T, plots bool) (string, *State) {
 	if err := spec.Write(filepath.Join(dir, NetFile), net); err != nil {
 		t.Fatal(err)
 	}
+	counts, err := derive.Count(net)
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.Net = &NetResult{GenotypeFile: GenotypeFile, Name: "DARTS_V2", Genotype: g.Genotype.String(), OpSet: "darts", Seed: 3,
-		Layers: 5, Channels: 16, Input: "1x28x28", Classes: 10, Counts: derive.Count(net)}
+		Layers: 5, Channels: 16, Input: "1x28x28", Classes: 10, Counts: counts}
 
 	// Two searches with made-up architecture weights that drift apart.
 	rows := search.Rows(4)

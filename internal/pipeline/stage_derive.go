@@ -44,7 +44,10 @@ func (r *Runner) runDerive(s *Stage) error {
 	if err := spec.Write(r.path(NetFile), net); err != nil {
 		return err
 	}
-	c := derive.Count(net)
+	c, err := derive.Count(net)
+	if err != nil {
+		return err
+	}
 	r.st.Net = &NetResult{GenotypeFile: GenotypeFile, Name: gf.Name, Genotype: gf.Genotype.String(), OpSet: set.Name, Seed: seed,
 		Layers: setup.Net.Layers, Channels: setup.Net.Channels, Classes: setup.Net.Classes,
 		Input: fmt.Sprintf("%dx%dx%d", setup.Net.Input.C, setup.Net.Input.H, setup.Net.Input.W), Counts: c}

@@ -79,9 +79,17 @@ func (b *Builder) Finish(classes, out, aux int) (*Net, error) {
 	return &n, nil
 }
 
+// add appends nd with the parameters the kind table declares for it.
 func (b *Builder) add(nd Node) int {
 	nd.ID = len(b.net.Nodes)
 	nd.Aux = b.aux
+	if len(nd.Inputs) > 0 {
+		ps, err := ParamsOf(&nd, b.Shape(nd.Inputs[0]))
+		if err != nil {
+			return b.Failf("%s: %w", nd.Name, err)
+		}
+		nd.Params = ps
+	}
 	b.net.Nodes = append(b.net.Nodes, nd)
 	return nd.ID
 }
@@ -134,13 +142,8 @@ func (b *Builder) Conv(name string, x int, o ConvOpts) int {
 	if h <= 0 || w <= 0 {
 		return b.Failf("%s: conv %dx%d (stride %dx%d, dilation %dx%d) does not fit input %v", name, o.KH, o.KW, o.SH, o.SW, o.DH, o.DW, in)
 	}
-	params := []Param{{Name: name + ".weight", Shape: []int{o.Out, in.C / o.Groups, o.KH, o.KW}}}
-	if o.Bias {
-		params = append(params, Param{Name: name + ".bias", Shape: []int{o.Out}})
-	}
 	return b.add(Node{Kind: Conv, Name: name, Inputs: []int{x}, Out: Shape{o.Out, h, w},
-		KH: o.KH, KW: o.KW, SH: o.SH, SW: o.SW, DH: o.DH, DW: o.DW, Pad: o.Pad, Groups: o.Groups, Bias: o.Bias,
-		Params: params})
+		KH: o.KH, KW: o.KW, SH: o.SH, SW: o.SW, DH: o.DH, DW: o.DW, Pad: o.Pad, Groups: o.Groups, Bias: o.Bias})
 }
 
 // BN adds a batch norm of x (eps 1e-5, momentum 0.1 unless BNWith is used).
@@ -153,15 +156,8 @@ func (b *Builder) BNWith(name string, x int, affine bool, o BNOpts) int {
 	if !b.ok(x) {
 		return -1
 	}
-	c := b.Shape(x).C
-	var ps []Param
-	if affine {
-		ps = append(ps, Param{Name: name + ".weight", Shape: []int{c}}, Param{Name: name + ".bias", Shape: []int{c}})
-	}
-	ps = append(ps, Param{Name: name + ".running_mean", Shape: []int{c}, Buffer: true},
-		Param{Name: name + ".running_var", Shape: []int{c}, Buffer: true})
 	return b.add(Node{Kind: BN, Name: name, Inputs: []int{x}, Out: b.Shape(x), Affine: affine,
-		Eps: o.Eps, Momentum: o.Momentum, Params: ps})
+		Eps: o.Eps, Momentum: o.Momentum})
 }
 
 // ReLU adds max(x, 0).
@@ -203,9 +199,7 @@ func (b *Builder) Linear(name string, x, out int) int {
 	if !b.ok(x) {
 		return -1
 	}
-	in := int(b.Shape(x).Numel())
-	return b.add(Node{Kind: Linear, Name: name, Inputs: []int{x}, Out: Shape{out, 1, 1}, Bias: true,
-		Params: []Param{{Name: name + ".weight", Shape: []int{out, in}}, {Name: name + ".bias", Shape: []int{out}}}})
+	return b.add(Node{Kind: Linear, Name: name, Inputs: []int{x}, Out: Shape{out, 1, 1}, Bias: true})
 }
 
 // Add sums xs elementwise; all must have the same shape.

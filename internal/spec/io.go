@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 
 	"gonas/internal/atomicfile"
 )
@@ -71,13 +70,6 @@ func Decode(data []byte) (*Net, error) {
 	return &net, nil
 }
 
-// arity is the number of inputs of each kind; -1 means at least one, -2 at
-// least two.
-var arity = map[Kind]int{
-	Input: 0, Conv: 1, BN: 1, ReLU: 1, MaxPool: 1, AvgPool: 1, GAP: 1, Linear: 1,
-	Add: -2, Concat: -1, Zero: 1, Pad: 1, DropPath: 1, Shuffle: 1, Slice: 1, Mix: -1,
-}
-
 // Validate checks that n is a well-formed network: node ids equal their
 // index, nodes are in topological order, names are unique, every kind has
 // the right number of inputs, and every node's shape and parameters are
@@ -108,14 +100,12 @@ func (n *Net) Validate() error {
 		if i == 0 {
 			continue
 		}
-		want, ok := arity[nd.Kind]
-		switch {
-		case !ok || nd.Kind == Input:
+		row, err := Info(nd.Kind)
+		if err != nil || nd.Kind == Input {
 			return fmt.Errorf("%s: unknown or misplaced kind %q", where, nd.Kind)
-		case want >= 0 && len(nd.Inputs) != want,
-			want == -1 && len(nd.Inputs) < 1,
-			want == -2 && len(nd.Inputs) < 2:
-			return fmt.Errorf("%s: %s with %d inputs", where, nd.Kind, len(nd.Inputs))
+		}
+		if err := row.CheckInputs(len(nd.Inputs)); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
 		for _, in := range nd.Inputs {
 			if in < 0 || in >= i {
@@ -123,7 +113,7 @@ func (n *Net) Validate() error {
 			}
 		}
 		b.SetAux(nd.Aux)
-		if got := replay(b, nd); got != i {
+		if got := row.replay(b, nd); got != i {
 			if b.err != nil {
 				return fmt.Errorf("%s: %w", where, b.err)
 			}
@@ -133,9 +123,7 @@ func (n *Net) Validate() error {
 		if re.Out != nd.Out {
 			return fmt.Errorf("%s: recorded shape %v, but its inputs and attributes give %v", where, nd.Out, re.Out)
 		}
-		if !slices.EqualFunc(re.Params, nd.Params, func(a, c Param) bool {
-			return a.Name == c.Name && a.Buffer == c.Buffer && slices.Equal(a.Shape, c.Shape)
-		}) {
+		if !SameParams(re.Params, nd.Params) {
 			return fmt.Errorf("%s: parameters %s, but its inputs and attributes give %s", where, paramList(nd.Params), paramList(re.Params))
 		}
 	}
@@ -154,52 +142,6 @@ func (n *Net) Validate() error {
 		}
 	}
 	return nil
-}
-
-// replay adds nd to b through the Builder method of its kind, with nd's
-// own inputs (ids are preserved because every call adds exactly one node).
-func replay(b *Builder, nd *Node) int {
-	x := nd.Inputs[0]
-	switch nd.Kind {
-	case Conv:
-		return b.Conv(nd.Name, x, ConvOpts{Out: nd.Out.C, KH: nd.KH, KW: nd.KW, SH: nd.SH, SW: nd.SW,
-			DH: nd.DH, DW: nd.DW, Pad: nd.Pad, Groups: nd.Groups, Bias: nd.Bias})
-	case BN:
-		return b.BNWith(nd.Name, x, nd.Affine, BNOpts{Eps: nd.Eps, Momentum: nd.Momentum})
-	case ReLU:
-		return b.ReLU(nd.Name, x)
-	case MaxPool, AvgPool:
-		p := nd.Pad
-		if nd.KH != nd.KW || nd.SH != nd.SW || p.T != p.L || p.T != p.B || p.T != p.R || nd.KH <= 0 || nd.SH <= 0 {
-			return b.Failf("%s: pools must be square with uniform padding, got kernel %dx%d stride %dx%d pad %+v",
-				nd.Name, nd.KH, nd.KW, nd.SH, nd.SW, p)
-		}
-		return b.Pool(nd.Name, nd.Kind, x, nd.KH, nd.SH, p.T, nd.CountPad)
-	case GAP:
-		return b.GAP(nd.Name, x)
-	case Linear:
-		return b.Linear(nd.Name, x, nd.Out.C)
-	case Add:
-		return b.Add(nd.Name, nd.Inputs...)
-	case Concat:
-		return b.Concat(nd.Name, nd.Inputs...)
-	case Zero:
-		return b.Zero(nd.Name, x, nd.Stride)
-	case Pad:
-		return b.Pad(nd.Name, x, nd.Pad)
-	case DropPath:
-		return b.DropPath(nd.Name, x)
-	case Shuffle:
-		return b.Shuffle(nd.Name, x, nd.Groups)
-	case Slice:
-		return b.Slice(nd.Name, x, nd.Start, nd.Out.C)
-	case Mix:
-		if nd.Mix == nil {
-			return b.Failf("%s: mix node without its mix description", nd.Name)
-		}
-		return b.Mix(nd.Name, *nd.Mix, nd.Inputs...)
-	}
-	return b.Failf("%s: unknown kind %q", nd.Name, nd.Kind)
 }
 
 func paramList(ps []Param) string {
