@@ -8,7 +8,7 @@ import (
 
 // auxHead adds the auxiliary classifier on node x (the output of cell
 // after) and returns its logits node. Its nodes are marked Aux and named
-// auxiliary_head.*, so counters (PAPERS.md §7) and export leave them out.
+// auxiliary_head.*, so counters (docs/papers.md §7) and export leave them out.
 //
 //	CIFAR    (AuxiliaryHeadCIFAR):    ReLU, AvgPool(5, s3, count_include_pad=False), Conv1x1->128, BN, ReLU,
 //	                                  Conv2x2->768, BN, ReLU, Linear(768)

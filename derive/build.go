@@ -76,7 +76,7 @@ func Build(g *models.Genotype, set *models.OpSet, cfg Config) (*spec.Net, error)
 			"auxiliary": strconv.FormatBool(cfg.Auxiliary),
 		},
 	}
-	if usesMid(g) {
+	if usesMid(g, set) {
 		mid := cfg.MidChannels
 		if mid == 0 {
 			mid = set.DefaultMidChannels
@@ -217,11 +217,12 @@ func checkGenotype(g *models.Genotype, set *models.OpSet) error {
 	return nil
 }
 
-// usesMid reports whether a choke op (the only user of MidChannels) occurs.
-func usesMid(g *models.Genotype) bool {
+// usesMid reports whether an op of set's MidOps (the choke ops, the only
+// users of MidChannels) occurs.
+func usesMid(g *models.Genotype, set *models.OpSet) bool {
 	for _, ps := range [][]models.Pair{g.Normal, g.Reduce} {
 		for _, p := range ps {
-			if p.Op == "choke_conv_3x3" || p.Op == "dil_choke_conv_3x3" {
+			if set.NeedsMid(p.Op) {
 				return true
 			}
 		}

@@ -27,7 +27,7 @@ func nodeByName(net *spec.Net, name string) *spec.Node {
 	return nil
 }
 
-// The channel and spatial bookkeeping of PAPERS.md §1.4.
+// The channel and spatial bookkeeping of docs/papers.md §1.4.
 func TestMacroShapes(t *testing.T) {
 	type want struct {
 		node  string

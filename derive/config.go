@@ -35,7 +35,7 @@ type Preset struct {
 }
 
 // presets: the paper evaluation networks for CIFAR (C=36, 20 cells) and
-// ImageNet (C=48, 14 cells, PAPERS.md §1.4). MNIST is not in the papers:
+// ImageNet (C=48, 14 cells, docs/papers.md §1.4). MNIST is not in the papers:
 // it uses the CIFAR network at the size of the DARTS search network
 // (C=16, 8 cells) so that it trains on a CPU. Its 28x28 input leaves a 7x7
 // map after the second reduction, too small for the CIFAR auxiliary head

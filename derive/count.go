@@ -16,7 +16,7 @@ type Counts struct {
 	FLOPsFull int64 `json:"flops_full"` // the "full" rule of the sovrasov counter
 }
 
-// Count measures net by the rules the papers use (PAPERS.md §6.5, §7):
+// Count measures net by the rules the papers use (docs/papers.md §6.5, §7):
 //
 // Params is count_parameters_in_MB × 1e6 of the reference code: every
 // learned tensor except those of the auxiliary head; BN running statistics
@@ -35,7 +35,7 @@ type Counts struct {
 // Zero, add, concat, pad, drop-path, shuffle and slice add nothing. It
 // reproduces PC-DARTS ImageNet 586M / 597M and the sharpDARTS figures.
 // DARTS's own 574M for DARTS_V2 on ImageNet is reproduced by neither rule
-// (see the table test), as PAPERS.md §6.5 records.
+// (see the table test), as docs/papers.md §6.5 records.
 //
 // The per-kind rules are the Cost rows of the kind table (internal/spec);
 // a node of a kind the table does not know is an error.

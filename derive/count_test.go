@@ -27,7 +27,7 @@ func mustBuildCounts(t *testing.T, geno, set string, cfg Config) Counts {
 	return mustCount(t, net)
 }
 
-// The two exact anchors of PAPERS.md §6.4.
+// The two exact anchors of docs/papers.md §6.4.
 func TestExactParams(t *testing.T) {
 	for geno, want := range map[string]int64{"DARTS_V2": 3349342, "PC_DARTS_cifar": 3634678} {
 		if got := mustBuildCounts(t, geno, "darts", Config{Dataset: "cifar10", Channels: 36, Layers: 20}).Params; got != want {
@@ -36,7 +36,7 @@ func TestExactParams(t *testing.T) {
 	}
 }
 
-// publishedRow is one size figure from PAPERS.md §6.1-6.3 (or a table it
+// publishedRow is one size figure from docs/papers.md §6.1-6.3 (or a table it
 // cites). The figure is compared at the published precision: round(got /
 // 10^unitExp, digits) == value. Rows with reproduced=false are figures no
 // consistent rule gives for the published genotype; the test asserts that
@@ -167,7 +167,7 @@ func TestPublishedSizes(t *testing.T) {
 	}
 }
 
-// The auxiliary heads, by formula (PAPERS.md §1.4): conv1x1 C->128, BN,
+// The auxiliary heads, by formula (docs/papers.md §1.4): conv1x1 C->128, BN,
 // conv2x2 128->768, [BN], linear 768->classes.
 func TestAuxParams(t *testing.T) {
 	head := func(c, classes int, bn bool) int64 {

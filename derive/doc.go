@@ -2,7 +2,7 @@
 // network spec (spec.Net), counts its parameters, multiply-adds and FLOPs
 // by the rules the papers use, and draws cells as Graphviz DOT and SVG.
 //
-// The networks follow the reference PyTorch code exactly (PAPERS.md §1.3,
+// The networks follow the reference PyTorch code exactly (docs/papers.md §1.3,
 // §1.4): NetworkCIFAR (stem conv3x3 to 3C, reductions at L/3 and 2L/3,
 // global average pool, linear) and NetworkImageNet (two stride-2 stems,
 // a stride-2 stem1, the first cell reducing its s0 with FactorizedReduce).
@@ -13,6 +13,6 @@
 // follows every op output that is not an identity; nodes are summed as
 // cells.I.nodes.J and concatenated as cells.I.concat.
 //
-// Counting (count.go) follows PAPERS.md §6.5 and §7; its comment records
+// Counting (count.go) follows docs/papers.md §6.5 and §7; its comment records
 // which published figures each rule reproduces.
 package derive

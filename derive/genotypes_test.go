@@ -3,8 +3,9 @@ package derive
 import "gonas/models"
 
 // refGenotypes are the published genotypes, transcribed from
-// reference/genotypes.txt (PAPERS.md §2) as Go literals, independently of
-// the models parser and zoo (TestZooMatchesReference compares them).
+// models/testdata/genotypes.txt (docs/papers.md §2) as Go literals,
+// independently of the models parser and zoo (TestZooMatchesReference
+// compares them).
 var refGenotypes = map[string]*models.Genotype{
 	"DARTS_V1": {
 		Normal:       []models.Pair{{Op: "sep_conv_3x3", Input: 1}, {Op: "sep_conv_3x3", Input: 0}, {Op: "skip_connect", Input: 0}, {Op: "sep_conv_3x3", Input: 1}, {Op: "skip_connect", Input: 0}, {Op: "sep_conv_3x3", Input: 1}, {Op: "sep_conv_3x3", Input: 0}, {Op: "skip_connect", Input: 2}},

@@ -78,6 +78,11 @@ func TestCountsGolden(t *testing.T) {
 	}
 }
 
+// TestSpecGolden only detects change: the golden specs were written by the
+// code under test. What they hold is checked independently elsewhere (the
+// counts against published sizes in count_test.go, the shapes by the
+// engine and ONNX Runtime in export), and here by reading each back and
+// counting it again.
 func TestSpecGolden(t *testing.T) {
 	for _, tc := range []struct {
 		file, geno string
@@ -114,6 +119,9 @@ func TestSpecGolden(t *testing.T) {
 	}
 }
 
+// TestDOTGolden only detects change (layout, colours): the goldens were
+// written by CellDOT. Their edges are checked independently, against the
+// genotypes, by TestCellDOTEdges (plot_test.go).
 func TestDOTGolden(t *testing.T) {
 	for _, e := range models.Zoo() {
 		for _, which := range []string{CellNormal, CellReduce} {

@@ -82,32 +82,6 @@ func newCellGraph(g *models.Genotype, which string) (*cellGraph, error) {
 	return cg, nil
 }
 
-// opColors gives each op of the op sets a stable colour (Graphviz and SVG
-// names alike); unknown ops are grey.
-var opColors = map[string]string{
-	"none":               "gray70",
-	"max_pool_3x3":       "darkorange",
-	"avg_pool_3x3":       "goldenrod",
-	"skip_connect":       "black",
-	"sep_conv_3x3":       "royalblue",
-	"sep_conv_5x5":       "mediumblue",
-	"sep_conv_7x7":       "navy",
-	"dil_conv_3x3":       "forestgreen",
-	"dil_conv_5x5":       "darkgreen",
-	"conv_7x1_1x7":       "sienna",
-	"flood_conv_3x3":     "crimson",
-	"flood_conv_5x5":     "darkred",
-	"dil_flood_conv_3x3": "deeppink",
-	"choke_conv_3x3":     "purple",
-	"dil_choke_conv_3x3": "darkviolet",
-}
-
-// svgColors maps the Graphviz colour names that SVG lacks.
-var svgColors = map[string]string{"gray70": "#b3b3b3", "gray40": "#666666"}
-
-func opColor(op string) string {
-	if c, ok := opColors[op]; ok {
-		return c
-	}
-	return "gray40"
-}
+// opColor is op's colour in the cell drawings, "#rrggbb" from the one
+// palette of every plot (models.OpColor; unknown ops are grey).
+func opColor(op string) string { return models.OpColor(op) }

@@ -218,11 +218,7 @@ func svgColor(e svgEdge) string {
 	if e.op == "" {
 		return "gray"
 	}
-	c := opColor(e.op)
-	if v, ok := svgColors[c]; ok {
-		return v
-	}
-	return c
+	return opColor(e.op)
 }
 
 // svgStateLabel writes c_{k-2} as c with a subscript.

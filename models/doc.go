@@ -3,7 +3,7 @@
 //
 // A Genotype is plain data: two cells (normal and reduce) of (op, input)
 // pairs, two per intermediate node, and the states each cell concatenates
-// (PAPERS.md §2). It travels as text in three forms, all read by Parse:
+// (docs/papers.md §2). It travels as text in three forms, all read by Parse:
 //
 //   - the Python repr the reference code prints (Genotype.String), so that
 //     genotypes can be pasted from papers, logs and genotypes.py files;
@@ -20,5 +20,7 @@
 //
 // An OpSet is the table of primitives of one search space (DARTS, GDAS,
 // sharpDARTS, ROME): every op is declared once, as a builder that emits spec
-// nodes, and everything downstream reads that table.
+// nodes, with its roles (zero, identity, mid channels) and plot colour.
+// Search supernets and derived networks are built from the table; counting,
+// the engine and export see only the spec nodes it emits.
 package models

@@ -52,10 +52,10 @@ func dartsOps(f dartsFlavour) map[string]OpBuilder {
 		}
 	}
 	ops := map[string]OpBuilder{
-		"none":         zero,
+		opNone:         zero,
 		"max_pool_3x3": pl(spec.MaxPool, false),
 		"avg_pool_3x3": pl(spec.AvgPool, false), // count_include_pad=False
-		"skip_connect": func(b *spec.Builder, name string, x int, c OpCtx) int {
+		opSkip: func(b *spec.Builder, name string, x int, c OpCtx) int {
 			if c.stride() == 1 {
 				return identity(b, name, x, c)
 			}
@@ -88,17 +88,20 @@ func init() {
 		Summary:          "DARTS / PC-DARTS: 8 primitives; dil_conv is one block, sep_conv two; FactorizedReduce unpadded (even sizes)",
 		Primitives:       DARTSPrimitives,
 		Extra:            []string{"sep_conv_7x7", "conv_7x1_1x7"},
+		Zero:             opNone,
+		Identity:         opSkip,
 		ops:              dartsOps(dartsFlavour{}),
 		FactorizedReduce: dartsFR(false),
 	}, "pcdarts", "pc-darts", "pc_darts", "dartsv1", "dartsv2")
 
 	rome := dartsOps(dartsFlavour{})
-	delete(rome, "none")
+	delete(rome, opNone)
 	register(&OpSet{
 		Name:             "rome",
 		Summary:          "ROME: the DARTS ops without none (7 primitives), so every node keeps in-degree 2",
 		Primitives:       DARTSPrimitives[1:],
 		Extra:            []string{"sep_conv_7x7", "conv_7x1_1x7"},
+		Identity:         opSkip,
 		ops:              rome,
 		FactorizedReduce: dartsFR(false),
 	})
@@ -109,6 +112,8 @@ func init() {
 			"padded FactorizedReduce, fixed reduction cell (FRC) when reduce=None",
 		Primitives:       DARTSPrimitives,
 		Extra:            []string{"sep_conv_7x7", "conv_7x1_1x7"},
+		Zero:             opNone,
+		Identity:         opSkip,
 		ops:              dartsOps(dartsFlavour{padFR: true, poolBNEval: true}),
 		FactorizedReduce: dartsFR(true),
 		FixedReduce:      gdasFRC,

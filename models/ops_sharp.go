@@ -76,31 +76,54 @@ func resizablePool(kind spec.Kind) OpBuilder {
 	}
 }
 
+// sharpConvs are the SharpSepConv ops: kernel, padding, dilation and how
+// the middle width is picked (midChoke marks the OpSet.MidOps).
+var sharpConvs = map[string]struct {
+	k, pad, dil int
+	mid         sharpMid
+}{
+	"sep_conv_3x3":       {3, 1, 1, midSame},
+	"sep_conv_5x5":       {5, 2, 1, midSame},
+	"sep_conv_7x7":       {7, 3, 1, midSame},
+	"dil_conv_3x3":       {3, 2, 2, midSame},
+	"dil_conv_5x5":       {5, 4, 2, midSame},
+	"flood_conv_3x3":     {3, 1, 1, midFlood},
+	"flood_conv_5x5":     {5, 2, 1, midFlood},
+	"dil_flood_conv_3x3": {3, 2, 2, midFlood},
+	"choke_conv_3x3":     {3, 1, 1, midChoke},
+	"dil_choke_conv_3x3": {3, 2, 2, midChoke},
+}
+
 func sharpOps() map[string]OpBuilder {
-	return map[string]OpBuilder{
-		"none":         zero,
+	ops := map[string]OpBuilder{
+		opNone:         zero,
 		"avg_pool_3x3": resizablePool(spec.AvgPool),
 		"max_pool_3x3": resizablePool(spec.MaxPool),
-		"skip_connect": func(b *spec.Builder, name string, x int, c OpCtx) int {
+		opSkip: func(b *spec.Builder, name string, x int, c OpCtx) int {
 			if c.stride() == 1 {
 				return identity(b, name, x, c)
 			}
 			return factorizedReduce(b, name, x, c.Cout, c.Affine, true)
 		},
-		"sep_conv_3x3":       sharpSepConv(3, 1, 1, midSame),
-		"sep_conv_5x5":       sharpSepConv(5, 2, 1, midSame),
-		"sep_conv_7x7":       sharpSepConv(7, 3, 1, midSame),
-		"dil_conv_3x3":       sharpSepConv(3, 2, 2, midSame),
-		"dil_conv_5x5":       sharpSepConv(5, 4, 2, midSame),
-		"flood_conv_3x3":     sharpSepConv(3, 1, 1, midFlood),
-		"flood_conv_5x5":     sharpSepConv(5, 2, 1, midFlood),
-		"dil_flood_conv_3x3": sharpSepConv(3, 2, 2, midFlood),
-		"choke_conv_3x3":     sharpSepConv(3, 1, 1, midChoke),
-		"dil_choke_conv_3x3": sharpSepConv(3, 2, 2, midChoke),
 		"conv_7x1_1x7": func(b *spec.Builder, name string, x int, c OpCtx) int {
 			return conv7x1x7(b, name, x, c, 1e-3)
 		},
 	}
+	for op, v := range sharpConvs {
+		ops[op] = sharpSepConv(v.k, v.pad, v.dil, v.mid)
+	}
+	return ops
+}
+
+// sharpMidOps are the choke ops, in sharpOpNames order.
+func sharpMidOps() []string {
+	var out []string
+	for _, op := range sharpOpNames {
+		if v, ok := sharpConvs[op]; ok && v.mid == midChoke {
+			out = append(out, op)
+		}
+	}
+	return out
 }
 
 // without returns the names of all not in prims, keeping all's order.
@@ -134,6 +157,9 @@ func init() {
 			Summary:            s.summary,
 			Primitives:         s.prims,
 			Extra:              without(sharpOpNames, s.prims),
+			Zero:               opNone,
+			Identity:           opSkip,
+			MidOps:             sharpMidOps(),
 			ops:                sharpOps(),
 			FactorizedReduce:   dartsFR(true),
 			DefaultMidChannels: 32,

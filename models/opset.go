@@ -48,9 +48,11 @@ type CellCtx struct {
 type FixedCell func(b *spec.Builder, name string, s0, s1 int, c CellCtx) int
 
 // OpSet is one search space: the searchable primitives in alpha column
-// order, the genotype-only ops, a builder per op, and the few macro-level
-// choices that differ between the reference implementations. Search
-// supernets, derived networks, counting, plots and export all read it.
+// order, the genotype-only ops, a builder per op, the roles some ops play
+// (ops_roles.go), and the few macro-level choices that differ between the
+// reference implementations. Search supernets and derived networks are
+// built through it; counting and export read the spec nodes its builders
+// emit, and plots take op colours from its palette (Color, OpColor).
 type OpSet struct {
 	Name    string
 	Summary string
@@ -58,6 +60,17 @@ type OpSet struct {
 	Primitives []string
 	// Extra are ops that published genotypes use but the search never picks.
 	Extra []string
+
+	// Zero is the zero op (none: zeros of the input's shape), a primitive
+	// that search mixtures never evaluate and derivation rules never pick;
+	// "" when the set has none (ROME).
+	Zero string
+	// Identity is the skip connection (skip_connect: the identity at stride
+	// 1, a FactorizedReduce at stride 2), the op skip counts count.
+	Identity string
+	// MidOps are the ops whose middle width is OpCtx.MidChannels (the
+	// sharpDARTS choke ops).
+	MidOps []string
 
 	ops map[string]OpBuilder
 
@@ -109,7 +122,7 @@ func (s *OpSet) Build(b *spec.Builder, op, name string, x int, c OpCtx) int {
 	if got := b.Shape(x).C; got != c.Cin {
 		return b.Failf("%s: %s built for %d input channels but its input has %d", name, op, c.Cin, got)
 	}
-	if c.MidChannels <= 0 {
+	if c.MidChannels <= 0 && s.NeedsMid(op) {
 		c.MidChannels = s.DefaultMidChannels
 	}
 	return f(b, name, x, c)
@@ -130,6 +143,9 @@ func (s *OpSet) check() error {
 	if len(seen) != len(s.ops) {
 		return fmt.Errorf("op set %s: %d builders but %d listed ops", s.Name, len(s.ops), len(seen))
 	}
+	if err := s.checkRoles(); err != nil {
+		return fmt.Errorf("op set %s: %w", s.Name, err)
+	}
 	return nil
 }
 
@@ -141,6 +157,7 @@ var (
 func register(s *OpSet, alias ...string) {
 	s.Primitives = append([]string(nil), s.Primitives...) // no sharing with the exported lists
 	s.Extra = append([]string(nil), s.Extra...)
+	s.MidOps = append([]string(nil), s.MidOps...)
 	if err := s.check(); err != nil {
 		panic(err) // a programming error in a table below, caught by every test run
 	}

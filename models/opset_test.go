@@ -8,7 +8,7 @@ import (
 )
 
 // opParams is an independent formula for the learned parameters of op with
-// c channels in and out, written from PAPERS.md §1.2 (DARTS) and the
+// c channels in and out, written from docs/papers.md §1.2 (DARTS) and the
 // sharpDARTS SharpSepConv definition, not from the builders.
 func opParams(set, op string, c, stride, mid int, affine bool) int64 {
 	bn := func(n int) int64 { // affine BN: weight + bias

@@ -9,7 +9,7 @@ import (
 )
 
 // genoReferenceLines reads testdata/genotypes.txt (a verbatim copy of
-// shared/reference/genotypes.txt): name -> the text right of " = ".
+// the reference genotypes.txt (docs/papers.md)): name -> the text right of " = ".
 func genoReferenceLines(t *testing.T) (names []string, text map[string]string) {
 	t.Helper()
 	f, err := os.Open("testdata/genotypes.txt")
@@ -91,7 +91,7 @@ func TestStringConcat(t *testing.T) {
 	}
 }
 
-// TestCanonical compares with text written by hand from PAPERS.md §2.
+// TestCanonical compares with text written by hand from docs/papers.md §2.
 func TestCanonical(t *testing.T) {
 	_, text := genoReferenceLines(t)
 	tests := []struct {

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// genoWantOpSet is the op set of every zoo entry, per PAPERS.md §2.
+// genoWantOpSet is the op set of every zoo entry, per docs/papers.md §2.
 var genoWantOpSet = map[string]string{
 	"DARTS_V1": "darts", "DARTS_V2": "darts", "PC_DARTS_cifar": "darts", "PC_DARTS_image": "darts",
 	"NASNet": "darts", "AmoebaNet": "darts",
@@ -41,7 +41,7 @@ func TestZooEntries(t *testing.T) {
 }
 
 // TestZooMatchesReference: every line of testdata/genotypes.txt (a verbatim
-// copy of shared/reference/genotypes.txt) is in the zoo, equal.
+// copy of the reference genotypes.txt (docs/papers.md)) is in the zoo, equal.
 func TestZooMatchesReference(t *testing.T) {
 	names, text := genoReferenceLines(t)
 	if len(names) != 13 {
@@ -64,7 +64,7 @@ func TestZooMatchesReference(t *testing.T) {
 }
 
 // genoPapersCells reads testdata/papers_genotypes.txt, the N:/R: listings of
-// PAPERS.md §2, with a reader of its own: "NAME N: (op,i) (op,i) | ...".
+// docs/papers.md §2, with a reader of its own: "NAME N: (op,i) (op,i) | ...".
 func genoPapersCells(t *testing.T) map[string]map[string][]Pair {
 	t.Helper()
 	f, err := os.Open("testdata/papers_genotypes.txt")
@@ -100,12 +100,12 @@ func genoPapersCells(t *testing.T) map[string]map[string][]Pair {
 	return cells
 }
 
-// TestZooMatchesPapers compares every zoo entry PAPERS.md lists with that
+// TestZooMatchesPapers compares every zoo entry docs/papers.md lists with that
 // listing, including SHARPER_SCALAR, GDAS_GF and GDAS_FG, which
 // genotypes.txt lacks.
 func TestZooMatchesPapers(t *testing.T) {
 	cells := genoPapersCells(t)
-	// GDAS_GF and GDAS_FG are described in words in PAPERS.md.
+	// GDAS_GF and GDAS_FG are described in words in docs/papers.md.
 	cells["GDAS_GF"] = map[string][]Pair{"N": cells["GDAS_V1"]["N"]}
 	cells["GDAS_FG"] = map[string][]Pair{"N": cells["GDAS_F1"]["N"], "R": cells["GDAS_V1"]["R"]}
 	checked := 0
@@ -127,11 +127,11 @@ func TestZooMatchesPapers(t *testing.T) {
 		}
 	}
 	if checked != 14 {
-		t.Errorf("checked %d zoo entries against PAPERS.md; want 14 (all but NASNet and AmoebaNet)", checked)
+		t.Errorf("checked %d zoo entries against docs/papers.md; want 14 (all but NASNet and AmoebaNet)", checked)
 	}
 }
 
-// TestZooSpotChecks reads single facts off PAPERS.md §2 by hand.
+// TestZooSpotChecks reads single facts off docs/papers.md §2 by hand.
 func TestZooSpotChecks(t *testing.T) {
 	get := func(name string) *Genotype {
 		e, ok := LookupZoo(name)

@@ -124,13 +124,3 @@ func softmax64(xs []float32) []float64 {
 	}
 	return out
 }
-
-// noneIndex is the column of the `none` op, -1 if the op set has none.
-func noneIndex(ops []string) int {
-	for i, op := range ops {
-		if op == "none" {
-			return i
-		}
-	}
-	return -1
-}

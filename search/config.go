@@ -66,7 +66,7 @@ type Config struct {
 	Seed uint64 `json:"seed"`
 }
 
-// dartsBase is the DARTS CIFAR-10 search (PAPERS.md §4): batch 64, SGD lr
+// dartsBase is the DARTS CIFAR-10 search (docs/papers.md §4): batch 64, SGD lr
 // 0.025 cosine to 0.001, momentum 0.9, wd 3e-4, clip 5, Adam 3e-4 with betas
 // (0.5, 0.999) and wd 1e-3, 50 epochs, 8 cells of C=16.
 func dartsBase(method string) Config {

@@ -28,7 +28,7 @@ func TestPresets(t *testing.T) {
 			c.ArchWarmup != tc.warmup || c.OpSet != tc.opSet || c.Weighting != tc.weighting || c.Schedule != tc.schedule {
 			t.Errorf("%s preset %+v", tc.method, c)
 		}
-		// Shared by all (PAPERS.md §4).
+		// Shared by all (docs/papers.md §4).
 		if c.Epochs != 50 || c.Momentum != 0.9 || c.WeightDecay != 3e-4 || c.GradClip != 5 || c.ArchBeta1 != 0.5 ||
 			c.ArchBeta2 != 0.999 || c.ArchWeightDecay != 1e-3 || c.Channels != 16 || c.Layers != 8 || c.TrainPortion != 0.5 {
 			t.Errorf("%s preset %+v", tc.method, c)

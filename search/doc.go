@@ -23,7 +23,7 @@
 // # The supernet
 //
 // BuildSupernet emits the search network of the reference code
-// (model_search.py, PAPERS.md §1.3-§1.4) as an ordinary spec.Net through the
+// (model_search.py, docs/papers.md §1.3-§1.4) as an ordinary spec.Net through the
 // op table: the stem (its BN affine), every cell with all candidate ops of
 // all 14 edges built in search mode (BN affine=False, a BN after every
 // pool), global pooling and the classifier. Two kinds of spec.Mix node carry
@@ -73,16 +73,16 @@
 // warm-up), and derives the genotype. Methods register themselves with a
 // preset of the paper's hyper-parameters (Register, LookupMethod).
 //
-// The Searcher is the loop the methods share (PAPERS.md §4, §8): the
+// The Searcher is the loop the methods share (docs/papers.md §4, §8): the
 // training set split 50/50 without shuffling (weights, architecture), a
 // shuffled loader on each half, each iteration an architecture step on a
 // batch of the second half (Adam, betas (0.5, 0.999), weight decay) and a
 // weight step on a batch of the first (SGD with momentum and weight decay,
 // gradient norm clipped to 5 on the weights only), the learning rate from
 // a cosine schedule stepped at the start of each epoch (or sharpDARTS's
-// cosine power annealing). The architecture batches come from a stream
-// that cycles through its half without replacement; the reference draws
-// next(iter(valid_queue)), a fresh random batch every time.
+// cosine power annealing). Every architecture step takes the first batch
+// of a fresh shuffle of the second half (State.ValPos counts the draws): a
+// fresh random batch each time, as the reference's next(iter(valid_queue)).
 //
 // It writes into its output directory genotype.geno (the DARTS rule on
 // the current weights, readable by every other command), alphas.jsonl (the

@@ -140,14 +140,15 @@ func (g *GDAS) Weights() (normal, reduce [][]float64) {
 }
 
 // Genotype implements Strategy: AutoDL's rule by default, the DARTS rule
-// (none excluded) when asked; reduce is None with the fixed reduction cell.
+// when asked, the zero op excluded by both; reduce is None with the fixed
+// reduction cell.
 func (g *GDAS) Genotype() (*models.Genotype, error) {
 	cfg := g.net.Config
 	cell := func(w [][]float64) ([]models.Pair, error) {
 		if g.dartsRule {
-			return ParseCell(w, cfg.Steps, g.arch.Ops, "none")
+			return ParseCell(w, cfg.Steps, g.arch.Ops, cfg.OpSet.Zero)
 		}
-		return gdasHeadCell(w, g.arch.Ops, cfg.Steps)
+		return gdasHeadCell(w, g.arch.Ops, cfg.OpSet.Zero, cfg.Steps)
 	}
 	normal, reduce := g.Weights()
 	gt := &models.Genotype{NormalConcat: concatRange(cfg.Steps, cfg.Multiplier)}
@@ -182,10 +183,10 @@ func (g *GDAS) Record(rec *ArchRecord) {
 	rec.Normal, rec.Reduce = g.Weights()
 }
 
-// gdasPreset is the AutoDL GDAS NASNet-space search (PAPERS.md §4): C=16,
+// gdasPreset is the AutoDL GDAS NASNet-space search (docs/papers.md §4): C=16,
 // N=2 (6 cells), SGD lr 0.025 cosine to 0.001, momentum 0.9 Nesterov, wd
 // 5e-4, batch 256, 250 epochs, clip 5; Adam 3e-4 betas (0.5, 0.999) wd 1e-3;
-// tau 10 -> 0.1; the lastact BN+ReLU before global pooling (PAPERS.md §1.4).
+// tau 10 -> 0.1; the lastact BN+ReLU before global pooling (docs/papers.md §1.4).
 // Checkpoints written before last_act existed lack the key and resume
 // without it.
 func gdasPreset() Config {

@@ -10,13 +10,14 @@ import (
 
 // gdasHeadCell derives one cell by the AutoDL HEAD rule of GDAS
 // [AutoDL search_model_gdas_nasnet.py genotype]: for each node, collect
-// (op, j, w) over all its incoming edges j and all ops but none, with w the
-// op's weight softmax(alpha)[row][op]; sort by w descending (stably, so ties
-// keep input order, then op order) and keep the first two. Unlike the DARTS
-// rule both pairs may come from the same input.
+// (op, j, w) over all its incoming edges j and all ops but exclude (the op
+// set's zero op, none), with w the op's weight softmax(alpha)[row][op]; sort
+// by w descending (stably, so ties keep input order, then op order) and keep
+// the first two. Unlike the DARTS rule both pairs may come from the same
+// input.
 //
 // w holds one row per edge (Rows(steps) rows) of len(prims) weights.
-func gdasHeadCell(w [][]float64, prims []string, steps int) ([]models.Pair, error) {
+func gdasHeadCell(w [][]float64, prims []string, exclude string, steps int) ([]models.Pair, error) {
 	if err := checkWeights(w, len(prims), steps); err != nil {
 		return nil, fmt.Errorf("gdas derive: %w", err)
 	}
@@ -30,7 +31,7 @@ func gdasHeadCell(w [][]float64, prims []string, steps int) ([]models.Pair, erro
 		for j := range i + 2 {
 			row := w[gumbelRow(i, j)]
 			for k, p := range prims {
-				if p != "none" {
+				if p != exclude {
 					cs = append(cs, cand{k, j, row[k]})
 				}
 			}

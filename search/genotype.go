@@ -8,14 +8,15 @@ import (
 	"gonas/models"
 )
 
-// ParseCell applies the DARTS derivation rule (PAPERS.md §3) to one cell
+// ParseCell applies the DARTS derivation rule (docs/papers.md §3) to one cell
 // type's weights w[row][op] (rows in edge order, ops in primitive order):
 // for every intermediate node, rank its incoming edges by their largest
 // weight over the ops other than exclude, keep the top two (strongest
 // first; ties keep the lower input first, as Python's stable sort does),
 // and for each kept edge take the op with the largest such weight (ties to
 // the lower column, as the reference's strict '>' does). exclude is
-// normally "none" (the reference's "hack"); "" excludes nothing.
+// normally the op set's zero op, OpSet.Zero (the reference's "hack"); ""
+// excludes nothing.
 func ParseCell(w [][]float64, steps int, ops []string, exclude string) ([]models.Pair, error) {
 	if steps <= 0 {
 		return nil, fmt.Errorf("derive: %d steps", steps)
@@ -98,16 +99,4 @@ func ScaleRows(w [][]float64, e []float64) [][]float64 {
 		}
 	}
 	return out
-}
-
-// SkipCount counts the skip connections of a cell's pairs (the symptom of
-// DARTS's collapse that users watch).
-func SkipCount(pairs []models.Pair) int {
-	n := 0
-	for _, p := range pairs {
-		if p.Op == "skip_connect" {
-			n++
-		}
-	}
-	return n
 }

@@ -167,10 +167,3 @@ func TestEdgeScaling(t *testing.T) {
 		t.Fatalf("scaled: %v, want %v", scaled, want)
 	}
 }
-
-func TestSkipCount(t *testing.T) {
-	e, _ := models.LookupZoo("GDAS_V1")
-	if got := SkipCount(e.Genotype.Normal); got != 4 {
-		t.Fatalf("GDAS_V1 normal cell: %d skip connections, ROME counts 4", got)
-	}
-}

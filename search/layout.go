@@ -1,6 +1,6 @@
 package search
 
-// Edge layout of a cell (PAPERS.md §1.3): intermediate node i reads every
+// Edge layout of a cell (docs/papers.md §1.3): intermediate node i reads every
 // earlier state (s0, s1 and nodes 0..i-1), so it has 2+i incoming edges,
 // and the edges are numbered node by node, in input order: node 0 has rows
 // 0-1, node 1 rows 2-4, node 2 rows 5-8, node 3 rows 9-13 with 4 steps.

@@ -14,26 +14,27 @@ import (
 // pass's tape, so that the architecture gets its gradient when it requires
 // one.
 //
-// `none` is never evaluated: its output is zero, so its term adds nothing
-// to the sum and nothing to the gradient of its weight (<dy, 0> = 0). It
-// still takes part in the softmax that makes the other weights, exactly as
-// in the reference.
+// The zero op (`none`, OpSet.Zero) is never evaluated: its output is zero,
+// so its term adds nothing to the sum and nothing to the gradient of its
+// weight (<dy, 0> = 0). It still takes part in the softmax that makes the
+// other weights, exactly as in the reference.
 type relaxedMixer struct {
-	active []int           // the op columns evaluated (all but none); nil: all
+	active []int           // the op columns evaluated (all but the zero op); nil: all
 	ops    [2][]*nn.Tensor // per cell type and row: the active ops' coefficients
 	edges  [2][]*nn.Tensor // per cell type and node: edge weights; nil: plain sum
 	rows   int
 }
 
-// newRelaxedMixer makes the pass's coefficients. weighting is
-// WeightingScalar (w = softmax(alpha)) or WeightingMaxW (1 - max w + w_i);
-// edgeNorm adds PC-DARTS's per-node softmax of the betas.
-func newRelaxedMixer(ctx *nn.Ctx, a *Arch, weighting string, edgeNorm bool) (*relaxedMixer, error) {
+// newRelaxedMixer makes the pass's coefficients. zero is the zero op's
+// column (OpSet.ZeroIndex, -1: none); weighting is WeightingScalar (w =
+// softmax(alpha)) or WeightingMaxW (1 - max w + w_i); edgeNorm adds
+// PC-DARTS's per-node softmax of the betas.
+func newRelaxedMixer(ctx *nn.Ctx, a *Arch, zero int, weighting string, edgeNorm bool) (*relaxedMixer, error) {
 	n := len(a.Ops)
 	m := &relaxedMixer{rows: a.Rows()}
-	if k := noneIndex(a.Ops); k >= 0 {
+	if zero >= 0 {
 		for o := range n {
-			if o != k {
+			if o != zero {
 				m.active = append(m.active, o)
 			}
 		}
@@ -104,7 +105,7 @@ func maxW(ctx *nn.Ctx, w, row *nn.Tensor, r, n, k int) *nn.Tensor {
 	return out
 }
 
-// Active evaluates every op but none, and every edge.
+// Active evaluates every op but the zero op, and every edge.
 func (m *relaxedMixer) Active(nd *spec.Node) []int {
 	if nd.Mix.Of == spec.MixOps {
 		return m.active

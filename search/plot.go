@@ -3,7 +3,6 @@ package search
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 	"io"
 	"path/filepath"
 
@@ -15,19 +14,13 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"gonas/internal/atomicfile"
+	"gonas/models"
 )
 
-// opPalette colours the candidate ops (12 distinct colours, enough for the
-// largest op set).
-var opPalette = []color.RGBA{
-	{0x7f, 0x7f, 0x7f, 0xff}, {0x1f, 0x77, 0xb4, 0xff}, {0xff, 0x7f, 0x0e, 0xff}, {0x2c, 0xa0, 0x2c, 0xff},
-	{0xd6, 0x27, 0x28, 0xff}, {0x94, 0x67, 0xbd, 0xff}, {0x8c, 0x56, 0x4b, 0xff}, {0xe3, 0x77, 0xc2, 0xff},
-	{0xbc, 0xbd, 0x22, 0xff}, {0x17, 0xbe, 0xcf, 0xff}, {0x00, 0x00, 0x00, 0xff}, {0xff, 0xbb, 0x78, 0xff},
-}
-
 // WriteAlphaPlots draws the softmaxed architecture weights of every edge
-// against the epoch, one panel per edge and one line per op, for each cell
-// type: dir/alphas_normal.{svg,png} and dir/alphas_reduce.{svg,png}.
+// against the epoch, one panel per edge and one line per op in the op's
+// colour (models.OpColor, as in the cell drawings), for each cell type:
+// dir/alphas_normal.{svg,png} and dir/alphas_reduce.{svg,png}.
 func WriteAlphaPlots(dir string, hist []EpochRecord) error {
 	if len(hist) == 0 {
 		return nil
@@ -97,7 +90,7 @@ func drawAlphas(hist []EpochRecord, which string, cols, grid int, c vg.CanvasWri
 			if err != nil {
 				return err
 			}
-			col := opPalette[k%len(opPalette)]
+			col := models.OpRGBA(op)
 			l.Color, pts.Color = col, col
 			pts.Shape = draw.CircleGlyph{}
 			pts.Radius = vg.Points(1.5)

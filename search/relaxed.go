@@ -52,7 +52,7 @@ func (r *Relaxed) BeginEpoch(int, int) {}
 
 // Mixer implements Strategy.
 func (r *Relaxed) Mixer(ctx *nn.Ctx, _ Phase) (model.Mixer, error) {
-	return newRelaxedMixer(ctx, r.arch, r.weighting, r.edgeNorm)
+	return newRelaxedMixer(ctx, r.arch, r.net.Config.OpSet.ZeroIndex(), r.weighting, r.edgeNorm)
 }
 
 // ArchFirst implements Strategy: the architecture step comes first.
@@ -84,10 +84,11 @@ func (r *Relaxed) Weights() (normal, reduce [][]float64) {
 	return w[0], w[1]
 }
 
-// Genotype implements Strategy: the DARTS rule, none excluded.
+// Genotype implements Strategy: the DARTS rule, the zero op excluded.
 func (r *Relaxed) Genotype() (*models.Genotype, error) {
 	n, red := r.Weights()
-	return Derive(n, red, r.net.Config.Steps, r.net.Config.Multiplier, r.arch.Ops, "none")
+	cfg := r.net.Config
+	return Derive(n, red, cfg.Steps, cfg.Multiplier, r.arch.Ops, cfg.OpSet.Zero)
 }
 
 // Record implements Strategy.

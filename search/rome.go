@@ -39,11 +39,11 @@ type ROME struct {
 const DefaultK = 7
 
 // NewROME makes the ROME strategy (v 1 or 2) on net. The op set must not
-// contain none: its removal is what keeps every node at in-degree 2.
+// have a zero op (none): its removal is what keeps every node at in-degree 2.
 func NewROME(name string, v romeVersion, net *Supernet, cfg Config) (*ROME, error) {
 	ops := net.Ops()
-	if noneIndex(ops) >= 0 {
-		return nil, fmt.Errorf("%s: op set %s contains none; ROME searches a space without it (use --op-set rome)", name, net.Config.OpSet.Name)
+	if set := net.Config.OpSet; set.ZeroIndex() >= 0 {
+		return nil, fmt.Errorf("%s: op set %s contains %s; ROME searches a space without it (use --op-set rome)", name, set.Name, set.Zero)
 	}
 	has := mixCells(net.Net)
 	if !has[0] || !has[1] {
@@ -185,7 +185,7 @@ func (r *ROME) Genotype() (*models.Genotype, error) {
 		for i, v := range r.betas[c].Data {
 			beta[i] = float64(v)
 		}
-		cell, err := romeCell(r.version, r.arch.OpWeights(c), beta, r.arch.Ops, cfg.Steps)
+		cell, err := romeCell(r.version, r.arch.OpWeights(c), beta, r.arch.Ops, cfg.OpSet.Zero, cfg.Steps)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s cell: %w", r.name, cellNames[c], err)
 		}
@@ -201,7 +201,7 @@ func (r *ROME) Record(rec *ArchRecord) {
 	rec.NormalEdges, rec.ReduceEdges = r.EdgeWeights(0), r.EdgeWeights(1)
 }
 
-// romePreset is ROME's S0 CIFAR-10 search (PAPERS.md §4): 8 cells of C=16,
+// romePreset is ROME's S0 CIFAR-10 search (docs/papers.md §4): 8 cells of C=16,
 // 50 epochs, K=7, SGD momentum 0.9 from lr 0.05, Adam 3e-4 on alpha and
 // beta. What the paper does not state is taken from DARTS: batch 64, cosine
 // to 0.001, weight decay 3e-4, clip 5, Adam betas (0.5, 0.999) and weight

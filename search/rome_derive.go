@@ -18,9 +18,9 @@ import (
 // v1: per node the input pair of largest beta (ties: the first pair in
 // romePairs order), inputs in increasing order.
 //
-// Each kept edge takes the op argmax alpha (ties: the lower column; none,
-// if the op set has it, is never chosen).
-func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims []string, steps int) ([]models.Pair, error) {
+// Each kept edge takes the op argmax alpha (ties: the lower column; the
+// op exclude, normally the op set's zero op if it has one, is never chosen).
+func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims []string, exclude string, steps int) ([]models.Pair, error) {
 	if err := checkWeights(alpha, len(prims), steps); err != nil {
 		return nil, fmt.Errorf("rome derive: %w", err)
 	}
@@ -53,7 +53,7 @@ func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims []string, 
 			ins = [2]int{order[0], order[1]}
 		}
 		for _, j := range ins {
-			op, err := argmaxOp(alpha[gumbelRow(i, j)], prims)
+			op, err := argmaxOp(alpha[gumbelRow(i, j)], prims, exclude)
 			if err != nil {
 				return nil, fmt.Errorf("rome derive: node %d input %d: %w", i, j, err)
 			}
@@ -63,16 +63,17 @@ func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims []string, 
 	return cell, nil
 }
 
-// argmaxOp is the op of largest weight other than none, the first on ties.
-func argmaxOp(row []float64, prims []string) (string, error) {
+// argmaxOp is the op of largest weight other than exclude, the first on
+// ties.
+func argmaxOp(row []float64, prims []string, exclude string) (string, error) {
 	best := -1
 	for k, p := range prims {
-		if p != "none" && (best < 0 || row[k] > row[best]) {
+		if p != exclude && (best < 0 || row[k] > row[best]) {
 			best = k
 		}
 	}
 	if best < 0 {
-		return "", fmt.Errorf("no op other than none")
+		return "", fmt.Errorf("no op other than %q", exclude)
 	}
 	return prims[best], nil
 }

@@ -31,7 +31,7 @@ type Options struct {
 }
 
 // Data is the search's split of a training set: the first part trains the
-// weights, the second the architecture (PAPERS.md §4, unshuffled).
+// weights, the second the architecture (docs/papers.md §4, unshuffled).
 type Data struct {
 	Train, Val *data.Dataset
 }
@@ -200,7 +200,7 @@ func (s *Searcher) record(e int, lr float64, p Partial, archOn bool) error {
 	}
 	r := EpochRecord{Epoch: e, Step: s.State.Step, LR: lr, ArchActive: archOn,
 		TrainLoss: p.Train.Loss(), TrainAcc: p.Train.Acc(), ValLoss: p.Val.Loss(), ValAcc: p.Val.Acc(),
-		Seconds: p.Seconds, Genotype: g.String(), NormalSkips: SkipCount(g.Normal), ReduceSkips: SkipCount(g.Reduce)}
+		Seconds: p.Seconds, Genotype: g.String(), NormalSkips: s.OpSet.CountIdentity(g.Normal), ReduceSkips: s.OpSet.CountIdentity(g.Reduce)}
 	if p.Seconds > 0 {
 		r.ImagesPerSec = float64(p.Train.N) / p.Seconds
 	}

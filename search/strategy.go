@@ -83,7 +83,7 @@ type Strategy interface {
 type Method struct {
 	Name    string
 	Summary string
-	// Preset is the paper's configuration (PAPERS.md §4).
+	// Preset is the paper's configuration (docs/papers.md §4).
 	Preset func() Config
 	// New makes the strategy; the supernet was built from cfg.
 	New func(net *Supernet, cfg Config) (Strategy, error)

@@ -9,7 +9,7 @@ import (
 	"gonas/models"
 )
 
-// NetConfig is the shape of a search supernet (PAPERS.md §1.4). Zero fields
+// NetConfig is the shape of a search supernet (docs/papers.md §1.4). Zero fields
 // take the DARTS search values: C=16, 8 layers, 4 steps, multiplier 4, stem
 // multiplier 3.
 type NetConfig struct {

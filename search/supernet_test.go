@@ -20,7 +20,7 @@ func darts(t testing.TB) *models.OpSet {
 }
 
 // dartsParams counts the DARTS search network's weights by hand
-// (PAPERS.md §1.2-§1.4): the stem conv and affine BN; per cell the two
+// (docs/papers.md §1.2-§1.4): the stem conv and affine BN; per cell the two
 // preprocessing convs (ReLUConvBN and FactorizedReduce both have Cin*C
 // weights); per edge, on c = C/K channels, sep_conv 3x3 and 5x5 (two
 // blocks of a depthwise kxk and a 1x1), dil_conv 3x3 and 5x5 (one block),

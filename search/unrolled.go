@@ -12,7 +12,7 @@ import (
 const unrolledR = 0.01
 
 // UnrolledArchStep is DARTS's second-order architecture gradient
-// (architect.py _backward_step_unrolled, PAPERS.md §4):
+// (architect.py _backward_step_unrolled, docs/papers.md §4):
 //
 //	w' = w − ξ(momentum·buf + ∇w L_train(w, α) + wd·w)
 //	v  = ∇w' L_val(w', α)

@@ -7,7 +7,7 @@
 // loss weight; drop-path with the linear ramp drop_path·epoch/epochs;
 // label smoothing; augmentation) plus Options (where to write, thread count,
 // checkpoint cadence, step and time limits, progress reporting). Presets
-// reproduce the papers' retraining settings (PAPERS.md §5); LookupPreset
+// reproduce the papers' retraining settings (docs/papers.md §5); LookupPreset
 // returns them and explicit settings override them.
 //
 // Trainer.Run trains epoch by epoch, evaluates on the test split after

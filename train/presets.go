@@ -16,7 +16,7 @@ type NetHints struct {
 	MidChannels int    `json:"mid_channels,omitempty"`
 }
 
-// Preset is a paper's retraining recipe (PAPERS.md §5).
+// Preset is a paper's retraining recipe (docs/papers.md §5).
 type Preset struct {
 	Name    string
 	Summary string

@@ -6,7 +6,7 @@ import (
 )
 
 // TestPresetsMatchPapers compares every preset with the retraining
-// settings of PAPERS.md §5, typed here from that table.
+// settings of docs/papers.md §5, typed here from that table.
 func TestPresetsMatchPapers(t *testing.T) {
 	type row struct {
 		layers, channels, epochs, batch int

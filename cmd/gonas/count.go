@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"gonas/derive"
+	"gonas/internal/units"
 )
 
 var cmdCount = &command{
@@ -34,11 +35,11 @@ var cmdCount = &command{
 				return writeCountJSON(w, n, c)
 			}
 			fmt.Fprintf(w, "%s\n\n", n.describe())
-			fmt.Fprintf(w, "params      %15s  %s  (auxiliary head excluded, as the papers count)\n", commas(c.Params), millions(c.Params))
-			fmt.Fprintf(w, "aux params  %15s  %s\n", commas(c.AuxParams), millions(c.AuxParams))
-			fmt.Fprintf(w, "MACs        %15s  %s  (conv + linear multiply-adds, GDAS/AutoDL rule)\n", commas(c.MACs), millions(c.MACs))
-			fmt.Fprintf(w, "FLOPs full  %15s  %s  (conv, linear, ReLU, BN, pools; sovrasov rule of sharpDARTS/PC-DARTS)\n", commas(c.FLOPsFull), millions(c.FLOPsFull))
-			fmt.Fprintf(w, "BN buffers  %15s\n", commas(c.Buffers))
+			fmt.Fprintf(w, "params      %15s  %s  (auxiliary head excluded, as the papers count)\n", units.Thousands(c.Params), millions(c.Params))
+			fmt.Fprintf(w, "aux params  %15s  %s\n", units.Thousands(c.AuxParams), millions(c.AuxParams))
+			fmt.Fprintf(w, "MACs        %15s  %s  (conv + linear multiply-adds, GDAS/AutoDL rule)\n", units.Thousands(c.MACs), millions(c.MACs))
+			fmt.Fprintf(w, "FLOPs full  %15s  %s  (conv, linear, ReLU, BN, pools; sovrasov rule of sharpDARTS/PC-DARTS)\n", units.Thousands(c.FLOPsFull), millions(c.FLOPsFull))
+			fmt.Fprintf(w, "BN buffers  %15s\n", units.Thousands(c.Buffers))
 			return nil
 		}
 	},
@@ -71,16 +72,4 @@ func writeCountJSON(w io.Writer, n *builtNet, c derive.Counts) error {
 }
 
 // commas writes n with thousands separators.
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	neg := ""
-	if n < 0 {
-		neg, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return neg + s
-}
-
 func millions(n int64) string { return fmt.Sprintf("%8.2fM", float64(n)/1e6) }

@@ -8,6 +8,7 @@ import (
 
 	"gonas/derive"
 	"gonas/internal/spec"
+	"gonas/internal/units"
 )
 
 var cmdDerive = &command{
@@ -40,7 +41,7 @@ var cmdDerive = &command{
 				return err
 			}
 			fmt.Fprintf(w, "wrote %s: %s\n%d nodes, %s params (+%s auxiliary), %s MACs\n",
-				*out, n.describe(), len(n.net.Nodes), commas(c.Params), commas(c.AuxParams), commas(c.MACs))
+				*out, n.describe(), len(n.net.Nodes), units.Thousands(c.Params), units.Thousands(c.AuxParams), units.Thousands(c.MACs))
 			return nil
 		}
 	},

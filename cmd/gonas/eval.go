@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"gonas/internal/stage"
 	"gonas/train"
 )
 
@@ -31,11 +32,7 @@ var cmdEval = &command{
 			if *path == "" {
 				return usagef("--checkpoint FILE is required")
 			}
-			c, err := train.ReadCheckpoint(*path)
-			if err != nil {
-				return err
-			}
-			m, err := c.Model()
+			c, m, err := stage.LoadCheckpoint(*path)
 			if err != nil {
 				return err
 			}

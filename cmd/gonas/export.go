@@ -3,18 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"maps"
 	"runtime"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/pflag"
 
-	"gonas/engine/data"
 	"gonas/engine/model"
 	"gonas/export"
-	"gonas/internal/spec"
+	"gonas/internal/stage"
+	"gonas/internal/units"
 	"gonas/train"
 )
 
@@ -106,20 +103,13 @@ func (f *exportFlags) run(fs *pflag.FlagSet, w io.Writer) error {
 		return err
 	}
 	meta, normNote := src.metadata()
-	pb, err := export.Build(src.model.Net, modelWeights(src.model), export.Options{Opset: f.opset, FoldBN: f.foldBN, Meta: meta})
+	ex, err := stage.Export(src.model, export.Options{Opset: f.opset, FoldBN: f.foldBN, Meta: meta}, f.out)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", src.name, err)
 	}
-	if err := export.WriteFile(f.out, pb); err != nil {
-		return err
-	}
-	st, err := os.Stat(f.out)
-	if err != nil {
-		return err
-	}
 	rep := exportReport{
 		Path: f.out, Opset: f.opset, FoldBN: f.foldBN,
-		Nodes: len(pb.Graph.Node), Initializers: len(pb.Graph.Initializer), Bytes: st.Size(),
+		Nodes: ex.Nodes, Initializers: ex.Initializers, Bytes: ex.Bytes,
 		InputMean: meta[export.MetaMean], InputStd: meta[export.MetaStd],
 	}
 	threads := f.threads
@@ -133,7 +123,7 @@ func (f *exportFlags) run(fs *pflag.FlagSet, w io.Writer) error {
 		}
 	} else {
 		fmt.Fprintf(w, "exported %s\n", src.desc)
-		fmt.Fprintf(w, "wrote %s: opset %d, %d nodes, %d initializers, %s\n", f.out, f.opset, rep.Nodes, rep.Initializers, byteSize(rep.Bytes))
+		fmt.Fprintf(w, "wrote %s: opset %d, %d nodes, %d initializers, %s\n", f.out, f.opset, rep.Nodes, rep.Initializers, units.Bytes(rep.Bytes))
 		if normNote != "" {
 			fmt.Fprintln(w, normNote)
 		}
@@ -158,11 +148,7 @@ type exportSource struct {
 // weights.
 func (f *exportFlags) source() (*exportSource, error) {
 	if f.checkpoint != "" {
-		c, err := train.ReadCheckpoint(f.checkpoint)
-		if err != nil {
-			return nil, err
-		}
-		m, err := c.Model()
+		c, m, err := stage.LoadCheckpoint(f.checkpoint)
 		if err != nil {
 			return nil, err
 		}
@@ -175,17 +161,7 @@ func (f *exportFlags) source() (*exportSource, error) {
 		if name == "" {
 			name = "network"
 		}
-		meta := map[string]string{
-			"source":      "checkpoint " + filepath.Base(f.checkpoint),
-			"epochs_done": strconv.Itoa(len(h.State.History)),
-			"step":        strconv.FormatInt(h.State.Step, 10),
-		}
-		if h.GenotypeName != "" {
-			meta["genotype_name"] = h.GenotypeName
-		}
-		if cfg.Dataset != "" {
-			meta[export.MetaDataset] = cfg.Dataset
-		}
+		meta := stage.CheckpointMeta(f.checkpoint, h)
 		desc := fmt.Sprintf("%s (op set %s) trained on %s for %d epochs (step %d), from %s",
 			name, h.OpSet, cfg.Dataset, len(h.State.History), h.State.Step, f.checkpoint)
 		return &exportSource{name: f.checkpoint, desc: desc, model: m, meta: meta, data: cfg}, nil
@@ -211,62 +187,12 @@ func (f *exportFlags) source() (*exportSource, error) {
 // dataset can be read, its input normalisation. The note says what was
 // recorded or why not.
 func (s *exportSource) metadata() (map[string]string, string) {
-	meta := map[string]string{}
-	for k, v := range s.meta {
-		meta[k] = v
-	}
+	meta := maps.Clone(s.meta)
 	net := s.model.Net
-	mean, std, err := datasetNorm(&s.data, net)
+	mean, std, err := stage.InputNorm(s.data, net.Input, net.Classes)
 	if err != nil {
 		return meta, fmt.Sprintf("input normalisation not recorded (%v)", err)
 	}
-	meta[export.MetaMean], meta[export.MetaStd] = floatList(mean), floatList(std)
+	stage.AddNorm(meta, mean, std)
 	return meta, fmt.Sprintf("input normalisation: (pixel/255 - mean)/std, mean %s, std %s", meta[export.MetaMean], meta[export.MetaStd])
-}
-
-// datasetNorm is the per-channel mean and std the trainer normalises the
-// dataset's images with: the fixed constants of the built-in datasets. Image
-// folders (and ImageNet) take theirs from all their training images, which
-// the checkpoint does not record, so they get none.
-func datasetNorm(cfg *train.Config, _ *spec.Net) ([]float32, []float32, error) {
-	if cfg.Dataset == "" {
-		return nil, nil, fmt.Errorf("no dataset")
-	}
-	mean, std, ok := data.Norm(strings.ToLower(cfg.Dataset))
-	if !ok {
-		return nil, nil, fmt.Errorf("dataset %s: an image folder's normalisation comes from its training images and is not recorded", cfg.Dataset)
-	}
-	return mean, std, nil
-}
-
-// floatList writes float32 values, comma-separated, in their shortest form.
-func floatList(v []float32) string {
-	s := ""
-	for i, x := range v {
-		if i > 0 {
-			s += ","
-		}
-		s += strconv.FormatFloat(float64(x), 'g', -1, 32)
-	}
-	return s
-}
-
-// modelWeights lists the model's tensors by spec name.
-func modelWeights(m *model.Model) map[string][]float32 {
-	w := map[string][]float32{}
-	for name, t := range m.Params.All() {
-		w[name] = t.Data
-	}
-	return w
-}
-
-// byteSize writes a file size in kB or MB.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

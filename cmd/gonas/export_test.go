@@ -21,6 +21,7 @@ import (
 	"gonas/export/onnxpb"
 	"gonas/internal/npy"
 	"gonas/internal/spec"
+	"gonas/internal/stage"
 	"gonas/models"
 	"gonas/train"
 )
@@ -308,7 +309,7 @@ func livelyModel(t *testing.T, net *spec.Net, seed uint64) *model.Model {
 // writeONNX exports m to path.
 func writeONNX(t *testing.T, m *model.Model, path string, opt export.Options) {
 	t.Helper()
-	pb, err := export.Build(m.Net, modelWeights(m), opt)
+	pb, err := export.Build(m.Net, stage.Weights(m), opt)
 	if err != nil {
 		t.Fatal(err)
 	}

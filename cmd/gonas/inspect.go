@@ -18,6 +18,7 @@ import (
 	"gonas/export"
 	"gonas/internal/npy"
 	"gonas/internal/spec"
+	"gonas/internal/units"
 	"gonas/models"
 	"gonas/train"
 )
@@ -94,13 +95,13 @@ func inspectCheckpoint(path string) (any, string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s (container v%d, %s bytes; %s bytes of tensors, zstd %s)\n", path, s.Type, s.ContainerVersion,
-		commas(s.FileBytes), commas(s.RawBytes), commas(s.CompressedBytes))
+		units.Thousands(s.FileBytes), units.Thousands(s.RawBytes), units.Thousands(s.CompressedBytes))
 	if t := s.Training; t != nil {
 		writeTraining(&b, t)
 	} else {
 		fmt.Fprintf(&b, "header:    %s\n", s.Meta)
 	}
-	fmt.Fprintf(&b, "tensors:   %d (%d model, %d optimizer), %s values; largest:", s.Tensors.Count, s.Tensors.Model, s.Tensors.Optimizer, commas(s.Tensors.Values))
+	fmt.Fprintf(&b, "tensors:   %d (%d model, %d optimizer), %s values; largest:", s.Tensors.Count, s.Tensors.Model, s.Tensors.Optimizer, units.Thousands(s.Tensors.Values))
 	for _, t := range s.Tensors.Largest {
 		fmt.Fprintf(&b, " %s %v;", t.Name, t.Shape)
 	}
@@ -121,7 +122,7 @@ func writeTraining(b *strings.Builder, t *train.TrainingSummary) {
 	fmt.Fprintf(b, "genotype:  %s (op set %s)\n           %s\n", name, t.OpSet, t.Genotype)
 	n := t.Net
 	fmt.Fprintf(b, "network:   %s, input %v, %d classes, %d cells, C=%d, %d nodes; %s params (+%s auxiliary)\n",
-		n.Dataset, n.Input, n.Classes, n.Layers, n.Channels, n.Nodes, commas(t.Params), commas(t.AuxParams))
+		n.Dataset, n.Input, n.Classes, n.Layers, n.Channels, n.Nodes, units.Thousands(t.Params), units.Thousands(t.AuxParams))
 	c := t.Config
 	preset := c.Preset
 	if preset == "" {
@@ -199,7 +200,7 @@ func describeNet(path, typ string, net *spec.Net) (*specInfo, string, error) {
 			fmt.Fprintf(&b, "%-14s %s\n", k+":", v)
 		}
 	}
-	fmt.Fprintf(&b, "params:    %s (+%s auxiliary), %s MACs\n", commas(s.Counts.Params), commas(s.Counts.AuxParams), commas(s.Counts.MACs))
+	fmt.Fprintf(&b, "params:    %s (+%s auxiliary), %s MACs\n", units.Thousands(s.Counts.Params), units.Thousands(s.Counts.AuxParams), units.Thousands(s.Counts.MACs))
 	return s, b.String(), nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"gonas/derive"
 	"gonas/internal/buildinfo"
 	"gonas/internal/spec"
+	"gonas/internal/stage"
 	"gonas/models"
 )
 
@@ -126,14 +127,9 @@ func (f *netFlags) build() (*builtNet, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := derive.Build(&gf.Genotype, set, cfg)
+	net, err := stage.Derive(gf, set, cfg, buildinfo.Version(), commandLine())
 	if err != nil {
 		return nil, err
-	}
-	net.Meta.Extra["gonas_version"] = buildinfo.Version()
-	net.Meta.Extra["command"] = commandLine()
-	if gf.Name != "" {
-		net.Meta.Extra["genotype_name"] = gf.Name
 	}
 	return &builtNet{geno: gf, set: set, cfg: cfg, net: net}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"gonas/engine/model"
 	"gonas/export"
 	"gonas/internal/npy"
+	"gonas/internal/stage"
 	"gonas/train"
 )
 
@@ -41,7 +42,7 @@ var cmdPredict = &command{
 				src = *ckptPath
 			)
 			if src != "" {
-				m, err = checkpointModel(src)
+				_, m, err = stage.LoadCheckpoint(src)
 			} else {
 				src = *modelPath
 				m, err = onnxModel(src)
@@ -69,14 +70,6 @@ var cmdPredict = &command{
 			return nil
 		}
 	},
-}
-
-func checkpointModel(path string) (*model.Model, error) {
-	c, err := train.ReadCheckpoint(path)
-	if err != nil {
-		return nil, err
-	}
-	return c.Model()
 }
 
 // onnxModel rebuilds a model from an ONNX file: its graph and initializers.

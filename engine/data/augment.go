@@ -2,7 +2,7 @@ package data
 
 import "math/rand/v2"
 
-// Augment is the training-time augmentation of the DARTS family (PAPERS.md
+// Augment is the training-time augmentation of the DARTS family (docs/papers.md
 // §5), applied per image in this order:
 //
 //  1. random crop: pad the 8-bit image with Pad zero pixels on every side

@@ -23,7 +23,7 @@
 //
 // Normalisation is per channel, (pixel/255 - Mean)/Std, with the constants
 // of the reference code (MNIST 0.1307/0.3081; CIFAR-10 and CIFAR-100 as in
-// PAPERS.md §5) or, for folders, the training images' statistics. Split
+// docs/papers.md §5) or, for folders, the training images' statistics. Split
 // cuts a training set into the unshuffled halves of the DARTS search
 // (weights, architecture).
 //

@@ -14,7 +14,7 @@ import (
 
 const testVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 
-// The escaped module path is the one DESIGN.md §6 documents.
+// The escaped module path is the one docs/architecture.md §8 documents.
 func TestEscapedGoMNISTPath(t *testing.T) {
 	got, err := module.EscapePath(goMNISTModule)
 	if err != nil || got != "github.com/petar/!go!m!n!i!s!t" {

@@ -8,7 +8,7 @@ var (
 	// TestRealMNIST recomputes them.
 	mnistMean = []float32{0.1307}
 	mnistStd  = []float32{0.3081}
-	// CIFAR-10 values from the DARTS code (PAPERS.md §5).
+	// CIFAR-10 values from the DARTS code (docs/papers.md §5).
 	cifar10Mean = []float32{0.49139968, 0.48215827, 0.44653124}
 	cifar10Std  = []float32{0.24703233, 0.24348505, 0.26158768}
 	// CIFAR-100 values used by the DARTS family's CIFAR-100 scripts.

@@ -34,8 +34,10 @@
 // GEMMs (after Im2col unless 1x1), the images split over the threads with
 // kernels.ParallelParts and each GEMM on one goroutine (kernels.SgemmSerial);
 // depthwise ones as kernels.DepthwiseBatch and DepthwiseBackwardBatch. Max
-// and average pools are separable row passes here (poolplane.go), faster
-// than a window scan; batch norm keeps its one-pass float64 statistics.
+// and average pools (pool2d.go) call kernels.MaxPool and kernels.AvgPool,
+// separable row passes (engine/kernels/pool_plane.go) that are faster than
+// a window scan; batch norm (bn.go) keeps its one-pass float64 statistics
+// (kernels.BNMoments; its backward reduces with kernels.BNSumDot).
 //
 // Results are deterministic for a fixed seed and thread count, and also
 // across thread counts (for one kernel code path, see kernels.ISA): work is

@@ -40,7 +40,7 @@ func (c Cosine) LR(e int) float64 {
 	return c.Min + (c.Max-c.Min)*(1+math.Cos(math.Pi*float64(t)/float64(c.Epochs)))/2
 }
 
-// PowerCosine is sharpDARTS's cosine power annealing (PAPERS.md §4) as its
+// PowerCosine is sharpDARTS's cosine power annealing (docs/papers.md §4) as its
 // code computes it: epochs e = 1..E, shifted by -Warmup; c = (1+cos(pi e/E))/2;
 // q = P^(c+1) (q = c when P == 1); q normalised to [0,1] over the epochs; the
 // first Warmup+1 entries replaced by a linear ramp (i+1)/(Warmup+1);

@@ -60,7 +60,7 @@ func TestPowerCosineEnds(t *testing.T) {
 }
 
 // The analytic form min + (max-min)(p^(c+1)-p)/(p^2-p) agrees with the
-// normalised table up to the normalisation's endpoint effect (PAPERS.md §4).
+// normalised table up to the normalisation's endpoint effect (docs/papers.md §4).
 func TestPowerCosineAnalytic(t *testing.T) {
 	const E, P = 1000, 2.0
 	s, err := NewPowerCosine(1, 0, E, P, 0)

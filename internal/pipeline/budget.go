@@ -106,9 +106,9 @@ var budgets = map[string]Budget{
 		plan: func(ds, method string) Plan {
 			p := Plan{Select: SelectPlan{Epochs: 1}, Export: ExportPlan{Opset: 13, Batch: 1000}}
 			if ds == "cifar10" || ds == "cifar100" {
-				// The method's CIFAR-10 recipe where it has one (PAPERS.md
+				// The method's CIFAR-10 recipe where it has one (docs/papers.md
 				// §5), else DARTS's; each candidate is trained 100 epochs
-				// for the selection (PAPERS.md §4).
+				// for the selection (docs/papers.md §4).
 				p.Train.Preset = "darts-cifar10"
 				if _, err := train.LookupPreset(methodFamily(method) + "-cifar10"); err == nil {
 					p.Train.Preset = methodFamily(method) + "-cifar10"

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonas/internal/units"
 	"gonas/search"
 	"gonas/train"
 )
@@ -192,9 +193,9 @@ func TestFormatting(t *testing.T) {
 	for _, tc := range []struct {
 		got, want string
 	}{
-		{thousands(0), "0"}, {thousands(999), "999"}, {thousands(1000), "1,000"}, {thousands(-1234567), "-1,234,567"},
-		{humanCount(999), "999"}, {humanCount(12345), "12.3K"}, {humanCount(18771530), "18.77M"}, {humanCount(5e9), "5.00G"},
-		{fmtSeconds(3.25), "3.2s"}, {fmtSeconds(65), "1m5s"}, {byteSize(10), "10 bytes"}, {byteSize(2048), "2.0 kB"},
+		{units.Thousands(0), "0"}, {units.Thousands(999), "999"}, {units.Thousands(1000), "1,000"}, {units.Thousands(-1234567), "-1,234,567"},
+		{units.Count(999), "999"}, {units.Count(12345), "12.3K"}, {units.Count(18771530), "18.77M"}, {units.Count(5e9), "5.00G"},
+		{units.Seconds(3.25), "3.2s"}, {units.Seconds(65), "1m5s"}, {units.Bytes(10), "10 bytes"}, {units.Bytes(2048), "2.0 kB"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -1,6 +1,6 @@
 // Package pipeline chains the stages of gonas into one run: search a cell
 // on a dataset (one search, or several seeds and a selection by a short
-// retraining on the validation split, PAPERS.md §4 "Selection"), derive
+// retraining on the validation split, docs/papers.md §4 "Selection"), derive
 // the network, retrain it, export it to ONNX and measure the exported
 // model's test accuracy in ONNX Runtime next to the Go engine's, then
 // write a self-contained report.html. `gonas run` is its command.

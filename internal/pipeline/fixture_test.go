@@ -35,7 +35,7 @@ func fixtureRun(t *testing.T, plots bool) (string, *State) {
 		t.Fatal("DARTS_V2 not in the zoo")
 	}
 	g := zoo.GenoFile()
-	if err := writeCellPlots(dir, &g.Genotype); err != nil {
+	if _, err := derive.WriteCellPlots(dir, &g.Genotype); err != nil {
 		t.Fatal(err)
 	}
 	if err := models.WriteGenoFile(filepath.Join(dir, GenotypeFile), g); err != nil {

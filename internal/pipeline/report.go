@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gonas/internal/atomicfile"
+	"gonas/internal/units"
 	"gonas/search"
 	"gonas/train"
 )
@@ -29,10 +30,10 @@ var reportTemplate string
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":       func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
 	"f4":        func(v float64) string { return fmt.Sprintf("%.4f", v) },
-	"secs":      fmtSeconds,
-	"thousands": thousands,
-	"human":     humanCount,
-	"bytes":     byteSize,
+	"secs":      units.Seconds,
+	"thousands": units.Thousands,
+	"human":     units.Count,
+	"bytes":     units.Bytes,
 	"load": func(l [2]float64) string {
 		if l == [2]float64{} {
 			return "-"
@@ -97,7 +98,7 @@ type fileView struct {
 // the files its stages wrote: every image is inline (cells as SVG, plots
 // as PNG data URIs), so the page stands alone.
 func WriteReport(dir string, st *State) error {
-	d := reportData{St: st, Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Total: fmtSeconds(st.Seconds())}
+	d := reportData{St: st, Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Total: units.Seconds(st.Seconds())}
 	c := st.Config
 	d.Title = fmt.Sprintf("gonas run: %s on %s (%s budget, seed %d)", c.Method, c.Dataset, c.Budget, c.Seed)
 	d.Finished = true
@@ -214,7 +215,7 @@ func listFiles(dir string) ([]fileView, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, fileView{Name: filepath.ToSlash(rel), Size: byteSize(info.Size())})
+		out = append(out, fileView{Name: filepath.ToSlash(rel), Size: units.Bytes(info.Size())})
 		return nil
 	})
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"gonas/internal/units"
 )
 
 // readReport renders the fixture's report and returns its folder, state
@@ -84,7 +86,7 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 	want := []string{
-		"98.81%", "98.80%", thousands(st.Net.Counts.Params), thousands(st.Net.Counts.MACs),
+		"98.81%", "98.80%", units.Thousands(st.Net.Counts.Params), units.Thousands(st.Net.Counts.MACs),
 		"gonas search --method rome --dataset mnist --subset 4000",
 		"--seed 3", "gonas train --genotype", "gonas export --checkpoint", "gonas run --resume",
 		"Selection", "97.50%", "<b>yes</b>", "9999 of 10000", "search-seed2", "load (1 min",

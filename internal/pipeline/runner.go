@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
+
+	"gonas/internal/host"
+	"gonas/internal/units"
 )
 
 // ErrInterrupted is returned (wrapped) when the context ends a run: the
@@ -244,7 +246,7 @@ func (r *Runner) Run(ctx context.Context) (*State, error) {
 		s.Status, s.Error = StatusRunning, ""
 		s.Attempts++
 		s.Started = time.Now().UTC().Format(time.RFC3339)
-		s.Load[0] = loadAverage()
+		s.Load[0] = host.LoadAverage()
 		if err := r.save(); err != nil {
 			return st, err
 		}
@@ -253,7 +255,7 @@ func (r *Runner) Run(ctx context.Context) (*State, error) {
 		err := r.runStage(ctx, s)
 		r.stage = nil
 		s.Seconds += time.Since(t0).Seconds()
-		s.Load[1] = loadAverage()
+		s.Load[1] = host.LoadAverage()
 		s.Finished = time.Now().UTC().Format(time.RFC3339)
 		switch {
 		case errors.Is(err, ErrInterrupted) || (err != nil && ctx.Err() != nil):
@@ -277,13 +279,13 @@ func (r *Runner) Run(ctx context.Context) (*State, error) {
 		if err := r.save(); err != nil {
 			return st, err
 		}
-		r.logf("== %s done in %s: %s", s.Name, fmtSeconds(s.Seconds), s.Summary)
+		r.logf("== %s done in %s: %s", s.Name, units.Seconds(s.Seconds), s.Summary)
 	}
 	st.Done = true
 	if err := r.save(); err != nil {
 		return st, err
 	}
-	r.logf("run finished in %s (this process)", fmtSeconds(time.Since(started).Seconds()))
+	r.logf("run finished in %s (this process)", units.Seconds(time.Since(started).Seconds()))
 	return st, nil
 }
 
@@ -306,29 +308,4 @@ func (r *Runner) runStage(ctx context.Context, s *Stage) error {
 		return r.runReport(s)
 	}
 	return fmt.Errorf("unknown stage kind %q", s.Kind)
-}
-
-// loadAverage is the 1-minute load average (Linux), 0 when unknown.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return 0
-	}
-	v, err := strconv.ParseFloat(f[0], 64)
-	if err != nil {
-		return 0
-	}
-	return v
-}
-
-// fmtSeconds writes a duration in seconds as 1m05s or 3.2s.
-func fmtSeconds(s float64) string {
-	if s < 60 {
-		return strconv.FormatFloat(s, 'f', 1, 64) + "s"
-	}
-	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
 }

@@ -8,12 +8,13 @@ import (
 	"strconv"
 
 	"gonas/engine/data"
+	"gonas/internal/stage"
 	"gonas/train"
 )
 
 // runSelect retrains each search's genotype briefly on the weights' part
 // of the search split and ranks them by accuracy on the architecture's
-// part, the validation split (PAPERS.md §4, "Selection": the test split
+// part, the validation split (docs/papers.md §4, "Selection": the test split
 // plays no part).
 func (r *Runner) runSelect(ctx context.Context, s *Stage) error {
 	cfg := &r.st.Config
@@ -57,7 +58,7 @@ func (r *Runner) runSelect(ctx context.Context, s *Stage) error {
 		if _, serr := os.Stat(filepath.Join(dir, train.CheckpointFile)); serr == nil {
 			tr, err = train.Resume(filepath.Join(dir, train.CheckpointFile), opt)
 		} else {
-			net, _, berr := buildNet(gf, setup.Net, r.opt.Version, r.opt.Command)
+			net, _, berr := stage.DeriveFile(gf, setup.Net, r.opt.Version, r.opt.Command)
 			if berr != nil {
 				return berr
 			}

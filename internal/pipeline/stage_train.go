@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"gonas/internal/stage"
 	"gonas/models"
 	"gonas/train"
 )
@@ -46,7 +47,7 @@ func (r *Runner) runTrain(ctx context.Context, s *Stage) error {
 		if gerr != nil {
 			return gerr
 		}
-		net, _, berr := buildNet(gf, setup.Net, r.opt.Version, r.opt.Command)
+		net, _, berr := stage.DeriveFile(gf, setup.Net, r.opt.Version, r.opt.Command)
 		if berr != nil {
 			return berr
 		}

@@ -7,8 +7,9 @@ import (
 	"math"
 	"time"
 
-	"gonas/engine/data"
 	"gonas/export"
+	"gonas/internal/stage"
+	"gonas/internal/units"
 	"gonas/train"
 )
 
@@ -20,11 +21,7 @@ func (r *Runner) runVerify(ctx context.Context, s *Stage) error {
 	if r.st.Train == nil || r.st.Export == nil {
 		return fmt.Errorf("no retrained checkpoint or export recorded in %s", StateFile)
 	}
-	c, err := train.ReadCheckpoint(r.path(r.st.Train.Checkpoint))
-	if err != nil {
-		return err
-	}
-	m, err := c.Model()
+	c, m, err := stage.LoadCheckpoint(r.path(r.st.Train.Checkpoint))
 	if err != nil {
 		return err
 	}
@@ -33,7 +30,7 @@ func (r *Runner) runVerify(ctx context.Context, s *Stage) error {
 	if err != nil {
 		return err
 	}
-	x := normalise(test)
+	x := stage.Normalise(test)
 	n, k := test.Len(), m.Net.Classes
 	batch := r.st.Config.Plan.Export.Batch
 	v := &VerifyResult{Images: n}
@@ -45,9 +42,9 @@ func (r *Runner) runVerify(ctx context.Context, s *Stage) error {
 		return err
 	}
 	v.GoSeconds = time.Since(t0).Seconds()
-	v.GoCorrect = countCorrect(goLogits, test.Labels, k)
+	v.GoCorrect = stage.CountCorrect(goLogits, test.Labels, k)
 	v.GoAcc = 100 * float64(v.GoCorrect) / float64(n)
-	r.logf("Go engine: %.2f%% (%d/%d) in %s", v.GoAcc, v.GoCorrect, n, fmtSeconds(v.GoSeconds))
+	r.logf("Go engine: %.2f%% (%d/%d) in %s", v.GoAcc, v.GoCorrect, n, units.Seconds(v.GoSeconds))
 	if err := ctx.Err(); err != nil {
 		return ErrInterrupted
 	}
@@ -81,54 +78,16 @@ func (r *Runner) runVerify(ctx context.Context, s *Stage) error {
 		return fmt.Errorf("ONNX Runtime gave %d logits for %d images of %d classes", len(ortLogits), n, k)
 	}
 	v.ORTSeconds = time.Since(t0).Seconds()
-	v.ORTCorrect = countCorrect(ortLogits, test.Labels, k)
+	v.ORTCorrect = stage.CountCorrect(ortLogits, test.Labels, k)
 	v.ORTAcc = 100 * float64(v.ORTCorrect) / float64(n)
-	for i := range n {
-		if argmax(ortLogits[i*k:(i+1)*k]) == argmax(goLogits[i*k:(i+1)*k]) {
-			v.Agree++
-		}
-	}
+	v.Agree = stage.Agreement(ortLogits, goLogits, k)
 	for i := range goLogits {
 		v.MaxAbsDiff = math.Max(v.MaxAbsDiff, math.Abs(float64(ortLogits[i])-float64(goLogits[i])))
 	}
 	r.st.Verify = v
 	r.logf("ONNX Runtime: %.2f%% (%d/%d) in %s; the same class as the engine on %d images, logits within %.3g",
-		v.ORTAcc, v.ORTCorrect, n, fmtSeconds(v.ORTSeconds), v.Agree, v.MaxAbsDiff)
+		v.ORTAcc, v.ORTCorrect, n, units.Seconds(v.ORTSeconds), v.Agree, v.MaxAbsDiff)
 	s.Summary = fmt.Sprintf("ONNX Runtime %.2f%%, Go engine %.2f%% on %d test images; same class on %d, logits within %.2g",
 		v.ORTAcc, v.GoAcc, n, v.Agree, v.MaxAbsDiff)
 	return nil
-}
-
-// normalise turns the dataset's pixels into the network's input, as the
-// training loader does: (pixel/255 - mean[c]) / std[c], NCHW.
-func normalise(ds *data.Dataset) []float32 {
-	hw := ds.H * ds.W
-	x := make([]float32, len(ds.Images))
-	for i, p := range ds.Images {
-		c := (i / hw) % ds.C
-		x[i] = (float32(p)/255 - ds.Mean[c]) / ds.Std[c]
-	}
-	return x
-}
-
-// countCorrect counts the rows of logits ([N, k]) whose largest value (the
-// first on ties) is at the label.
-func countCorrect(logits []float32, labels []int, k int) int {
-	n := 0
-	for i, l := range labels {
-		if argmax(logits[i*k:(i+1)*k]) == l {
-			n++
-		}
-	}
-	return n
-}
-
-func argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }

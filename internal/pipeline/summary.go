@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+
+	"gonas/internal/units"
 )
 
 // WriteSummary prints the run's summary table: each stage's status, wall
@@ -32,9 +34,9 @@ func WriteSummary(w io.Writer, dir string, st *State) error {
 		if s.Error != "" {
 			summary = "error: " + s.Error
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Status, fmtSeconds(s.Seconds), load, summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Status, units.Seconds(s.Seconds), load, summary)
 	}
-	fmt.Fprintf(tw, "total\t\t%s\t\t\n", fmtSeconds(st.Seconds()))
+	fmt.Fprintf(tw, "total\t\t%s\t\t\n", units.Seconds(st.Seconds()))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -49,9 +51,9 @@ func WriteSummary(w io.Writer, dir string, st *State) error {
 	}
 	if n := st.Net; n != nil {
 		fmt.Fprintf(&b, "network: %s (op set %s), %d cells, C=%d: %s params, %s multiply-adds per image",
-			n.GenotypeFile, n.OpSet, n.Layers, n.Channels, thousands(n.Counts.Params), humanCount(n.Counts.MACs))
+			n.GenotypeFile, n.OpSet, n.Layers, n.Channels, units.Thousands(n.Counts.Params), units.Count(n.Counts.MACs))
 		if e := st.Export; e != nil {
-			fmt.Fprintf(&b, "; %s %s", e.File, byteSize(e.Bytes))
+			fmt.Fprintf(&b, "; %s %s", e.File, units.Bytes(e.Bytes))
 		}
 		b.WriteString("\n")
 	}

@@ -3,8 +3,9 @@
 //
 //	go run ./asmgen -out kernels_amd64.s -stubs kernels_stubs_amd64.go -pkg kernels -shapes gemm_shapes_amd64.go
 //
-// Every routine is emitted from a small Go description (gemm.go, peak.go,
-// depthwise.go, vec.go, bnrelu.go), so tile shapes are changed here, never in the .s;
+// Every routine is emitted from a small Go description (gemm.go, pack.go,
+// peak.go, depthwise.go, rows.go, interleave.go, vec.go, bnrelu.go; shared
+// helpers in util.go), so tile shapes are changed here, never in the .s;
 // -shapes writes the tile constants the Go driver packs for.
 package main
 
