@@ -37,23 +37,8 @@ func (s *Searcher) writeOutputs() error {
 	if err := WriteAlphaPlots(dir, s.State.History); err != nil {
 		return err
 	}
-	for _, which := range []string{"normal", "reduce"} {
-		if which == "reduce" && g.Reduce == nil {
-			continue // a fixed reduction cell (GDAS-FRC) is not searched
-		}
-		dot, err := derive.CellDOT(g, which)
-		if err != nil {
-			return fmt.Errorf("search output: %w", err)
-		}
-		svg, err := derive.CellSVG(g, which)
-		if err != nil {
-			return fmt.Errorf("search output: %w", err)
-		}
-		for ext, text := range map[string]string{".dot": dot, ".svg": svg} {
-			if err := atomicfile.Write(filepath.Join(dir, which+ext), []byte(text)); err != nil {
-				return fmt.Errorf("search output %s: %w", which+ext, err)
-			}
-		}
+	if _, err := derive.WriteCellPlots(dir, g); err != nil {
+		return fmt.Errorf("search output: %w", err)
 	}
 	return nil
 }

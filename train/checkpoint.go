@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gonas/engine/ckpt"
@@ -168,7 +169,7 @@ func (c *Checkpoint) loadModel(m *model.Model) error {
 		if !ok {
 			return fmt.Errorf("checkpoint %s: no tensor for parameter %q", c.Path, name)
 		}
-		if !sameInts(ct.Shape, t.Shape) {
+		if !slices.Equal(ct.Shape, t.Shape) {
 			return fmt.Errorf("checkpoint %s: tensor %q has shape %v, the network declares %v", c.Path, name, ct.Shape, t.Shape)
 		}
 		copy(t.Data, ct.Data)
@@ -202,22 +203,10 @@ func (c *Checkpoint) loadOptimizer(m *model.Model, opt *optim.SGD) error {
 		if p == nil || m.Params.IsBuffer(rest) {
 			return fmt.Errorf("checkpoint %s: momentum buffer %q for no learned parameter", c.Path, t.Name)
 		}
-		if !sameInts(t.Shape, p.Shape) {
+		if !slices.Equal(t.Shape, p.Shape) {
 			return fmt.Errorf("checkpoint %s: momentum buffer %q has shape %v, the parameter %v", c.Path, t.Name, t.Shape, p.Shape)
 		}
 		st.Buffers[rest] = append([]float32(nil), t.Data...)
 	}
 	return nil
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -55,7 +55,7 @@ func evaluate(m *model.Model, ld *data.Loader, ctx *nn.Ctx) (EvalResult, error) 
 			return r, fmt.Errorf("evaluate: %w", err)
 		}
 		lossSum += float64(loss.Item()) * float64(b.N)
-		r.Correct += countCorrect(logits.Data, b.Y)
+		r.Correct += CountCorrect(logits.Data, b.Y)
 		r.Images += b.N
 		ctx.Reset()
 	}
@@ -67,9 +67,9 @@ func evaluate(m *model.Model, ld *data.Loader, ctx *nn.Ctx) (EvalResult, error) 
 	return r, nil
 }
 
-// countCorrect counts the rows of logits ([N, K], row-major) whose largest
-// value (the first one on ties) is at the label.
-func countCorrect(logits []float32, labels []int) int {
+// CountCorrect counts the rows of logits ([N, K], row-major, N the number
+// of labels) whose Argmax is the label.
+func CountCorrect(logits []float32, labels []int) int {
 	n := len(labels)
 	if n == 0 {
 		return 0
@@ -77,14 +77,16 @@ func countCorrect(logits []float32, labels []int) int {
 	k := len(logits) / n
 	correct := 0
 	for i, l := range labels {
-		if argmax(logits[i*k:(i+1)*k]) == l {
+		if Argmax(logits[i*k:(i+1)*k]) == l {
 			correct++
 		}
 	}
 	return correct
 }
 
-func argmax(xs []float32) int {
+// Argmax is the index of the largest value, the first one on ties: the
+// class every accuracy in gonas counts.
+func Argmax(xs []float32) int {
 	best := 0
 	for j, v := range xs {
 		if v > xs[best] {

@@ -142,7 +142,7 @@ func (t *Trainer) step(b *data.Batch, lr float64) (float64, int, error) {
 		return 0, 0, fmt.Errorf("epoch %d step %d: %w", t.st.Pos.Epoch+1, t.st.Step+1, err)
 	}
 	lv := float64(loss.Item())
-	correct := countCorrect(logits.Data, b.Y)
+	correct := CountCorrect(logits.Data, b.Y)
 	if !finite(lv) {
 		ctx.Reset()
 		return 0, 0, t.diverged(b.Pos.Batch, "loss", lv)

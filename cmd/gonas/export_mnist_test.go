@@ -106,7 +106,7 @@ func TestMNISTExportAccuracy(t *testing.T) {
 	}
 	correct := 0
 	for i, l := range test.Labels {
-		if argmax(logits[i*10:(i+1)*10]) == l {
+		if train.Argmax(logits[i*10:(i+1)*10]) == l {
 			correct++
 		}
 	}
@@ -132,7 +132,7 @@ func TestMNISTExportAccuracy(t *testing.T) {
 	var notTies []string
 	for i := range n {
 		g, w := logits[i*10:(i+1)*10], want[i*10:(i+1)*10]
-		a, b := argmax(g), argmax(w)
+		a, b := train.Argmax(g), train.Argmax(w)
 		if a == b {
 			continue
 		}
@@ -149,18 +149,6 @@ func TestMNISTExportAccuracy(t *testing.T) {
 		return
 	}
 	t.Logf("ONNX Runtime classifies %d test digits correctly, gonas eval %d: the difference is ties only", correct, ev.Correct)
-}
-
-// argmax is the index of the largest value, the first on ties (as the
-// trainer's accuracy counts it).
-func argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 func parseFloat32(t *testing.T, s string) float32 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,26 +33,15 @@ var cmdPlot = &command{
 			if err := os.MkdirAll(*dir, 0o755); err != nil {
 				return fmt.Errorf("plot: %w", err)
 			}
-			for _, cell := range []string{derive.CellNormal, derive.CellReduce} {
-				dot, err := derive.CellDOT(&geno.Genotype, cell)
-				if errors.Is(err, derive.ErrFixedCell) {
-					fmt.Fprintf(w, "%s cell: not drawn, the genotype has reduce=None (the op set's fixed reduction cell)\n", cell)
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				svg, err := derive.CellSVG(&geno.Genotype, cell)
-				if err != nil {
-					return err
-				}
-				for ext, text := range map[string]string{".dot": dot, ".svg": svg} {
-					path := filepath.Join(*dir, cell+ext)
-					if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-						return fmt.Errorf("plot: %w", err)
-					}
-				}
+			drawn, err := derive.WriteCellPlots(*dir, &geno.Genotype)
+			if err != nil {
+				return fmt.Errorf("plot: %w", err)
+			}
+			for _, cell := range drawn {
 				fmt.Fprintf(w, "wrote %s and %s\n", filepath.Join(*dir, cell+".dot"), filepath.Join(*dir, cell+".svg"))
+			}
+			if len(drawn) == 1 {
+				fmt.Fprintf(w, "%s cell: not drawn, the genotype has reduce=None (the op set's fixed reduction cell)\n", derive.CellReduce)
 			}
 			return nil
 		}

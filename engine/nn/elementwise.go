@@ -1,5 +1,7 @@
 package nn
 
+import "slices"
+
 // Add sums xs elementwise. Their shapes must agree up to trailing 1s (see
 // sumShape): a Linear output [N, C] adds to a [N, C, 1, 1] map, as the
 // spec allows. Its backward needs no inputs, so they are not kept alive.
@@ -191,7 +193,7 @@ func Mean(c *Ctx, x *Tensor) *Tensor {
 func sumShape(xs []*Tensor) ([]int, bool) {
 	best := xs[0].Shape
 	for _, x := range xs[1:] {
-		if !sameShape(trimOnes(x.Shape), trimOnes(xs[0].Shape)) {
+		if !slices.Equal(trimOnes(x.Shape), trimOnes(xs[0].Shape)) {
 			return nil, false
 		}
 		if len(x.Shape) > len(best) {

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -155,7 +156,7 @@ func TestOpsGrad(t *testing.T) {
 			name: "zero-stride2", ins: []in{{shape: x4, grad: true}},
 			run: func(c *Ctx, x []*Tensor) *Tensor {
 				y := Zero(c, x[0], 2)
-				if !sameShape(y.Shape, []int{2, 3, 4, 3}) || y.RequiresGrad() {
+				if !slices.Equal(y.Shape, []int{2, 3, 4, 3}) || y.RequiresGrad() {
 					c.fail("zero: shape %v requires grad %v", y.Shape, y.RequiresGrad())
 				}
 				return Add(c, y, Pad2d(c, x[0], Pads{0, 0, -3, -2}))

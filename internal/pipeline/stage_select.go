@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 
@@ -54,16 +53,7 @@ func (r *Runner) runSelect(ctx context.Context, s *Stage) error {
 		r.logf("-- candidate of seed %d: %s", ss.Seed, gf.Genotype.String())
 		opt := train.Options{Out: dir, Threads: r.threads, Progress: train.NewProgress(r.log, false, r.logEvery()),
 			Command: r.opt.Command, NoPlot: true, Train: trainSet, Test: valSet}
-		var tr *train.Trainer
-		if _, serr := os.Stat(filepath.Join(dir, train.CheckpointFile)); serr == nil {
-			tr, err = train.Resume(filepath.Join(dir, train.CheckpointFile), opt)
-		} else {
-			net, _, berr := stage.DeriveFile(gf, setup.Net, r.opt.Version, r.opt.Command)
-			if berr != nil {
-				return berr
-			}
-			tr, err = train.New(net, tc, opt)
-		}
+		tr, _, err := stage.Retrain(gf, setup.Net, tc, opt, r.opt.Version, r.opt.Command)
 		if err != nil {
 			return fmt.Errorf("candidate of seed %d: %w", ss.Seed, err)
 		}

@@ -36,24 +36,18 @@ func (r *Runner) runTrain(ctx context.Context, s *Stage) error {
 		return err
 	}
 	opt.Progress = steps
-	if resume {
-		tr, err = train.Resume(path, opt)
-	} else {
-		setup, cerr := r.st.Config.TrainConfig()
-		if cerr != nil {
-			return cerr
-		}
-		gf, gerr := models.ReadGenoFile(r.path(GenotypeFile))
-		if gerr != nil {
-			return gerr
-		}
-		net, _, berr := stage.DeriveFile(gf, setup.Net, r.opt.Version, r.opt.Command)
-		if berr != nil {
-			return berr
-		}
-		r.logf("same as: %s", s.Command)
-		tr, err = train.New(net, setup.Train, opt)
+	setup, err := r.st.Config.TrainConfig()
+	if err != nil {
+		return err
 	}
+	gf, err := models.ReadGenoFile(r.path(GenotypeFile))
+	if err != nil {
+		return err
+	}
+	if !resume {
+		r.logf("same as: %s", s.Command)
+	}
+	tr, _, err = stage.Retrain(gf, setup.Net, setup.Train, opt, r.opt.Version, r.opt.Command)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (r *Runner) runVerify(ctx context.Context, s *Stage) error {
 		return err
 	}
 	v.GoSeconds = time.Since(t0).Seconds()
-	v.GoCorrect = stage.CountCorrect(goLogits, test.Labels, k)
+	v.GoCorrect = train.CountCorrect(goLogits, test.Labels)
 	v.GoAcc = 100 * float64(v.GoCorrect) / float64(n)
 	r.logf("Go engine: %.2f%% (%d/%d) in %s", v.GoAcc, v.GoCorrect, n, units.Seconds(v.GoSeconds))
 	if err := ctx.Err(); err != nil {
@@ -78,7 +78,7 @@ func (r *Runner) runVerify(ctx context.Context, s *Stage) error {
 		return fmt.Errorf("ONNX Runtime gave %d logits for %d images of %d classes", len(ortLogits), n, k)
 	}
 	v.ORTSeconds = time.Since(t0).Seconds()
-	v.ORTCorrect = stage.CountCorrect(ortLogits, test.Labels, k)
+	v.ORTCorrect = train.CountCorrect(ortLogits, test.Labels)
 	v.ORTAcc = 100 * float64(v.ORTCorrect) / float64(n)
 	v.Agree = stage.Agreement(ortLogits, goLogits, k)
 	for i := range goLogits {
