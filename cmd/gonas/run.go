@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"gonas/export"
 	"gonas/internal/buildinfo"
 	"gonas/internal/pipeline"
 	"gonas/search"
@@ -42,6 +43,7 @@ type runFlags struct {
 	seed                             uint64
 	seeds, threads, logEvery         int
 	out, resume                      string
+	installORT                       bool
 	plan                             planFlags
 }
 
@@ -62,6 +64,7 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", "", "data directory (MNIST idx files, CIFAR binaries); default MNIST comes from the Go module cache")
 	fs.StringVar(&f.budget, "budget", pipeline.DefaultBudget, "how much to compute: "+budgetUsage())
 	fs.Uint64Var(&f.seed, "seed", 2, "random seed of the search and the retraining")
+	fs.BoolVar(&f.installORT, "install-ort", true, "when Node.js is there but onnxruntime-node is not, install it first (npm ci in tools/ort) so that the verification runs; false skips the install")
 	fs.IntVar(&f.seeds, "seeds", 1, "run this many searches (seeds S, S+1, ...) and keep the genotype that retrains best on the validation split (the DARTS protocol)")
 	fs.IntVar(&f.threads, "threads", 0, "engine threads (default: all cores; on resume the run's); bit-identical results need the same count")
 	fs.StringVarP(&f.out, "out", "o", "", "run folder (default runs/run-SEED); a folder holding a run is refused")
@@ -129,6 +132,9 @@ func (f *runFlags) run(fs *pflag.FlagSet, w io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if f.installORT {
+		prepareVerifier(ctx, w)
+	}
 	go func() { // a second signal kills at once
 		<-ctx.Done()
 		stop()
@@ -190,4 +196,19 @@ func methodHasK(method string) bool {
 	}
 	_, ok := m.Preset().Extra[search.ExtraK]
 	return ok
+}
+
+// prepareVerifier installs ONNX Runtime for the verify stage where it is
+// missing and can be installed, and says what the verification will do
+// otherwise; the run goes on either way.
+func prepareVerifier(ctx context.Context, w io.Writer) {
+	installed, err := export.EnsureORT(ctx, w)
+	switch {
+	case err == nil && installed:
+		fmt.Fprintln(w, "ONNX Runtime installed: the verify stage will run the exported model in it")
+	case errors.Is(err, export.ErrNoInstaller):
+		fmt.Fprintf(w, "ONNX Runtime could not be installed (%v): the verify stage will measure the Go engine alone\n", err)
+	case err != nil:
+		fmt.Fprintf(w, "ONNX Runtime not available (%v): the verify stage will measure the Go engine alone\n", err)
+	}
 }
