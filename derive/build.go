@@ -19,7 +19,7 @@ func Build(g *models.Genotype, set *models.OpSet, cfg Config) (*spec.Net, error)
 	if err != nil {
 		return nil, fmt.Errorf("derive: %w", err)
 	}
-	if err := checkGenotype(g, set); err != nil {
+	if err := CheckGenotype(g, set); err != nil {
 		return nil, fmt.Errorf("derive: %w", err)
 	}
 	b := spec.NewBuilder(cfg.Input)
@@ -173,9 +173,10 @@ func (m *macro) cell(i, s0, s1, c int, red, redPrev bool) int {
 	return b.Concat(name+".concat", outs...)
 }
 
-// checkGenotype verifies what Build indexes, so that a malformed genotype
-// gives an error instead of a panic.
-func checkGenotype(g *models.Genotype, set *models.OpSet) error {
+// CheckGenotype verifies a genotype against an op set: every op in the
+// set, inputs in range, concats valid. Build runs it first, so that a
+// malformed genotype gives an error instead of a panic.
+func CheckGenotype(g *models.Genotype, set *models.OpSet) error {
 	if g == nil {
 		return fmt.Errorf("no genotype")
 	}

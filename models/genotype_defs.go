@@ -80,7 +80,7 @@ func defNames(defs []genotypeDef, aliases map[string]string) []string {
 		names = append(names, d.name)
 	}
 	for a, target := range aliases {
-		if _, ok := lookupDef(defs, aliases, target); ok {
+		if _, err := lookupDef(defs, aliases, target); err == nil {
 			names = append(names, a)
 		}
 	}
@@ -88,21 +88,46 @@ func defNames(defs []genotypeDef, aliases map[string]string) []string {
 	return names
 }
 
-// lookupDef finds name, following aliases (at most a few hops).
-func lookupDef(defs []genotypeDef, aliases map[string]string, name string) (genotypeDef, bool) {
-	for range 8 {
+// errNoDef says a collection does not define a name.
+var errNoDef = errors.New("not defined")
+
+// lookupDef finds name, following aliases; an alias cycle is an error
+// that names it.
+func lookupDef(defs []genotypeDef, aliases map[string]string, name string) (genotypeDef, error) {
+	seen := map[string]bool{}
+	path := []string{name}
+	for {
 		for i := len(defs) - 1; i >= 0; i-- { // Python: the last assignment wins
 			if defs[i].name == name {
-				return defs[i], true
+				return defs[i], nil
 			}
 		}
 		target, ok := aliases[name]
 		if !ok {
-			return genotypeDef{}, false
+			return genotypeDef{}, errNoDef
+		}
+		seen[name] = true
+		path = append(path, target)
+		if seen[target] {
+			return genotypeDef{}, fmt.Errorf("alias cycle %s: no genotype at its end", strings.Join(path, " = "))
 		}
 		name = target
 	}
-	return genotypeDef{}, false
+}
+
+// unclosedDef finds a NAME = Genotype( definition of name whose
+// parenthesis never closes, with its position.
+func unclosedDef(src, name string) (line, col int, ok bool) {
+	for _, m := range defStart.FindAllStringSubmatchIndex(src, -1) {
+		start := m[4]
+		if src[m[2]:m[3]] != name || closingParen(src, strings.IndexByte(src[start:], '(')+start) >= 0 {
+			continue
+		}
+		line = strings.Count(src[:start], "\n") + 1
+		col = start - (strings.LastIndexByte(src[:start], '\n') + 1) + 1
+		return line, col, true
+	}
+	return 0, 0, false
 }
 
 // parseDef parses one definition; errors carry positions in the file.
@@ -134,8 +159,15 @@ func ReadGenoFileEntry(path, name string) (*GenoFile, error) {
 		return nil, err
 	}
 	defs, aliases := scanGenotypeDefs(src)
-	d, ok := lookupDef(defs, aliases, name)
-	if !ok {
+	d, err := lookupDef(defs, aliases, name)
+	if err != nil {
+		if line, col, ok := unclosedDef(src, name); ok {
+			return nil, fmt.Errorf("read genotype %s:%s: %w", path, name,
+				&ParseError{Line: line, Col: col, Msg: name + " = Genotype( is never closed: the file ends inside the definition (unbalanced parentheses)"})
+		}
+		if !errors.Is(err, errNoDef) {
+			return nil, fmt.Errorf("read genotype %s:%s: %w", path, name, err)
+		}
 		if len(defs) == 0 {
 			return nil, fmt.Errorf("read genotype %s:%s: the file has no NAME = Genotype(...) definitions", path, name)
 		}

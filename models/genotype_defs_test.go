@@ -56,11 +56,19 @@ func TestGenotypeCollectionErrors(t *testing.T) {
 	if err := os.WriteFile(empty, []byte("X = 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	loops := filepath.Join(dir, "loops.py")
+	loopSrc := v2 + "\nLOOP = LOOP2\nLOOP2 = LOOP\nSELF = SELF\nOPEN = Genotype(normal=[('sep_conv_3x3', 0),\n  ('skip_connect', 1)],\n"
+	if err := os.WriteFile(loops, []byte(loopSrc), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ arg, want string }{
 		{file, "defines 5 genotypes (NASNet, DARTS_V1, DARTS_V2, BROKEN, DARTS); pick one with " + file + ":NAME"},
 		{file + ":NOPE", `no genotype "NOPE" (the file defines NASNet, DARTS_V1, DARTS_V2, BROKEN, DARTS)`},
 		{file + ":BROKEN", file + ":BROKEN: genotype:30:84: normal_concat"},
 		{empty + ":X", "no NAME = Genotype(...) definitions"},
+		{loops + ":LOOP", "alias cycle LOOP = LOOP2 = LOOP: no genotype at its end"},
+		{loops + ":SELF", "alias cycle SELF = SELF"},
+		{loops + ":OPEN", "genotype:5:8: OPEN = Genotype( is never closed"},
 	} {
 		_, err := GenotypeFromArg(tc.arg)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -148,6 +148,9 @@ func Resume(path string, d *Data, opt Options) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOut(opt.Out); err != nil {
+		return nil, err
+	}
 	h, err := decodeHeader(path, f)
 	if err != nil {
 		return nil, err

@@ -113,3 +113,15 @@ func ReadAlphas(path string) ([]EpochRecord, error) {
 	}
 	return out, nil
 }
+
+// checkOut makes sure the output folder (if any) can be written before the
+// search computes anything it would then lose.
+func checkOut(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := atomicfile.CheckDir(dir); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	return nil
+}

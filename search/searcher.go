@@ -92,6 +92,9 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	if err := checkOut(opt.Out); err != nil {
+		return nil, err
+	}
 	method, err := LookupMethod(cfg.Method)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

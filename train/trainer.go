@@ -14,6 +14,7 @@ import (
 	"gonas/engine/model"
 	"gonas/engine/nn"
 	"gonas/engine/optim"
+	"gonas/internal/atomicfile"
 	"gonas/internal/buildinfo"
 	"gonas/internal/spec"
 )
@@ -221,8 +222,8 @@ func prepareOut(opt *Options) error {
 	if opt.Out == "" {
 		return fmt.Errorf("no output directory")
 	}
-	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
+	if err := atomicfile.CheckDir(opt.Out); err != nil {
+		return err
 	}
 	// Temporary files a killed writer left behind.
 	if old, _ := filepath.Glob(filepath.Join(opt.Out, ".*.tmp-*")); len(old) > 0 {

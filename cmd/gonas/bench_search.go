@@ -39,6 +39,9 @@ func benchSearch(args []string, stdout io.Writer) error {
 		}
 		return usagef("bench search: %v", err)
 	}
+	if err := checkCounts(fs); err != nil {
+		return usagef("bench search: %v", err)
+	}
 	if fs.NArg() > 0 {
 		return usagef("bench search: unexpected arguments %q", fs.Args())
 	}

@@ -26,6 +26,7 @@ var cmdDerive = &command{
 			if *out == "" {
 				return usagef("-o FILE is required (e.g. -o net.net.json)")
 			}
+
 			n, err := nf.build()
 			if err != nil {
 				return err

@@ -19,7 +19,7 @@ var cmdEval = &command{
 	flags: func(fs *pflag.FlagSet) func([]string, io.Writer) error {
 		path := fs.StringP("checkpoint", "c", "", "training checkpoint (.ckpt) to evaluate")
 		dataDir := fs.String("data-dir", "", "data directory (default: the one recorded in the checkpoint)")
-		subset := fs.Int("test-subset", 0, "evaluate on the first N test images only (default: all)")
+		subset := fs.Int("test-subset", 0, "evaluate on the first N test images only (0: all, the default)")
 		batch := fs.Int("batch", 0, "evaluation batch size (default: the checkpoint's)")
 		threads := fs.Int("threads", 0, "engine threads (default: all cores)")
 		asJSON := fs.Bool("json", false, "print one JSON object")

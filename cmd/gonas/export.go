@@ -10,6 +10,7 @@ import (
 
 	"gonas/engine/model"
 	"gonas/export"
+	"gonas/internal/atomicfile"
 	"gonas/internal/stage"
 	"gonas/internal/units"
 	"gonas/train"
@@ -70,6 +71,9 @@ var netFlagNames = []string{"genotype", "op-set", "dataset", "network", "input",
 func (f *exportFlags) run(fs *pflag.FlagSet, w io.Writer) error {
 	if f.out == "" {
 		return usagef("-o model.onnx is required")
+	}
+	if err := atomicfile.CheckFile(f.out); err != nil {
+		return err
 	}
 	if (f.checkpoint == "") == (f.net.genotype == "") {
 		return usagef("give exactly one of --checkpoint FILE and --genotype G")

@@ -18,6 +18,7 @@ import (
 	"gonas/export"
 	"gonas/internal/npy"
 	"gonas/internal/spec"
+	"gonas/internal/stage"
 	"gonas/internal/units"
 	"gonas/models"
 	"gonas/train"
@@ -54,6 +55,9 @@ var cmdInspect = &command{
 // inspectFile decides what path holds from its first bytes (and its name)
 // and returns a JSON-able description and a text one.
 func inspectFile(path string) (any, string, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, "", fmt.Errorf("inspect %s: is a directory; give one of its files (genotype.geno, checkpoint.ckpt, model.onnx, ...)", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", fmt.Errorf("inspect: %w", err)
@@ -236,6 +240,13 @@ func inspectGenotype(path string) (any, string, error) {
 	gf, err := models.ReadGenoFile(path)
 	if err != nil {
 		return nil, "", fmt.Errorf("inspect %s: not a file gonas knows (checkpoint, genotype, network spec, ONNX, .npy, metrics.jsonl): %w", path, err)
+	}
+	set, err := stage.OpSetOf(gf)
+	if err != nil {
+		return nil, "", fmt.Errorf("inspect %s: %w", path, err)
+	}
+	if err := derive.CheckGenotype(&gf.Genotype, set); err != nil {
+		return nil, "", fmt.Errorf("inspect %s: a genotype that cannot be built: %w", path, err)
 	}
 	v := struct {
 		File    string `json:"file"`

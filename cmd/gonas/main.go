@@ -85,6 +85,10 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gonas %s: %v\n(run 'gonas help %s')\n", c.name, err, c.name)
 		return 2
 	}
+	if err := checkCounts(fs); err != nil {
+		fmt.Fprintf(stderr, "gonas %s: %v\n(run 'gonas help %s')\n", c.name, err, c.name)
+		return 2
+	}
 	if err := run(fs.Args(), stdout); err != nil {
 		fmt.Fprintf(stderr, "gonas %s: %v\n", c.name, err)
 		if errors.Is(err, errInterrupted) || errors.Is(err, pipeline.ErrInterrupted) {

@@ -45,6 +45,9 @@ func (f *genoFlags) resolve() (*models.GenoFile, *models.OpSet, error) {
 	if name == "" {
 		name = gf.OpSet
 	}
+	if f.opSet != "" && gf.OpSet != "" && !strings.EqualFold(f.opSet, gf.OpSet) && isFileArg(f.genotype) {
+		return nil, nil, usagef("--op-set %s: the genotype file %s declares op set %s (edit the file to build it in another)", f.opSet, f.genotype, gf.OpSet)
+	}
 	if name == "" {
 		name = "darts"
 	}
@@ -160,4 +163,17 @@ func commandLine() string {
 		}
 	}
 	return strings.Join(args, " ")
+}
+
+// isFileArg tells whether a --genotype argument names a file (FILE or
+// FILE:NAME) rather than a zoo entry or genotype text.
+func isFileArg(arg string) bool {
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+		return true
+	}
+	if i := strings.LastIndexByte(arg, ':'); i > 0 {
+		st, err := os.Stat(arg[:i])
+		return err == nil && !st.IsDir()
+	}
+	return false
 }

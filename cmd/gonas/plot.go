@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/pflag"
 
 	"gonas/derive"
+	"gonas/internal/atomicfile"
 )
 
 var cmdPlot = &command{
@@ -30,7 +30,7 @@ var cmdPlot = &command{
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(*dir, 0o755); err != nil {
+			if err := atomicfile.CheckDir(*dir); err != nil {
 				return fmt.Errorf("plot: %w", err)
 			}
 			drawn, err := derive.WriteCellPlots(*dir, &geno.Genotype)

@@ -10,6 +10,7 @@ import (
 
 	"gonas/engine/model"
 	"gonas/export"
+	"gonas/internal/atomicfile"
 	"gonas/internal/npy"
 	"gonas/internal/stage"
 	"gonas/train"
@@ -35,6 +36,9 @@ var cmdPredict = &command{
 			}
 			if *in == "" || *out == "" {
 				return usagef("--input x.npy and --output y.npy are required")
+			}
+			if err := atomicfile.CheckFile(*out); err != nil {
+				return err
 			}
 			var (
 				m   *model.Model

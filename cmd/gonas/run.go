@@ -71,14 +71,14 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.resume, "resume", "", "continue the interrupted run in this folder at the stage and step it stopped")
 	fs.IntVar(&f.logEvery, "log-every", 50, "a training progress line every N steps")
 	p := &f.plan
-	fs.IntVar(&p.searchSubset, "search-subset", 0, "search on the first N training images (default: the budget's)")
+	fs.IntVar(&p.searchSubset, "search-subset", 0, "search on the first N training images (default: the budget's; 0: all)")
 	fs.IntVar(&p.searchEpochs, "search-epochs", 0, "search epochs (default: the budget's)")
 	fs.IntVar(&p.k, "k", 0, "rome: sub-networks per step (default: the budget's)")
 	fs.IntVar(&p.layers, "layers", 0, "cells of the retrained network (default: the budget's)")
 	fs.IntVar(&p.channels, "channels", 0, "initial channels of the retrained network (default: the budget's)")
 	fs.IntVar(&p.epochs, "epochs", 0, "retraining epochs (default: the budget's)")
-	fs.IntVar(&p.trainSubset, "train-subset", 0, "retrain on the first N training images (default: the budget's)")
-	fs.IntVar(&p.testSubset, "test-subset", 0, "test on the first N test images (default: the budget's)")
+	fs.IntVar(&p.trainSubset, "train-subset", 0, "retrain on the first N training images (default: the budget's; 0: all)")
+	fs.IntVar(&p.testSubset, "test-subset", 0, "test on the first N test images (default: the budget's; 0: all)")
 	fs.IntVar(&p.selEpochs, "select-epochs", 0, "with --seeds: epochs of each candidate's short retraining (default: the budget's)")
 }
 

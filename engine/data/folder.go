@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -118,9 +119,15 @@ func listFolder(root string, testFraction float64) (train, test []folderFile, cl
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			if len(files) == 0 {
+				return nil, nil, nil, fmt.Errorf("test class %q has no .png/.jpg images in %s, while %s has some: every class needs test images", cl, filepath.Join(testDir, cl), filepath.Join(trainDir, cl))
+			}
 			for _, f := range files {
 				test = append(test, folderFile{f, i})
 			}
+		}
+		if missing := missingClasses(classes, testClasses); len(missing) > 0 {
+			return nil, nil, nil, fmt.Errorf("%s lacks the class folder(s) %s that %s has: every class needs test images", testDir, strings.Join(missing, ", "), trainDir)
 		}
 		return train, test, classes, nil
 	}
@@ -151,6 +158,17 @@ func listFolder(root string, testFraction float64) (train, test []folderFile, cl
 		}
 	}
 	return train, test, classes, nil
+}
+
+// missingClasses lists the classes of all that have lacks, in order.
+func missingClasses(all, have []string) []string {
+	var out []string
+	for _, c := range all {
+		if !slices.Contains(have, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // subdirs lists the non-hidden sub-folders of dir, sorted.

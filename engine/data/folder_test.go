@@ -186,6 +186,10 @@ func TestFolderErrors(t *testing.T) {
 		{"empty class", map[string]string{"train/a/x.png": "png", "train/b/readme.txt": "hi"}, "train", Options{},
 			`class "b" has no .png/.jpg images`},
 		{"no classes", map[string]string{"x.png": "png"}, "train", Options{}, "has no class sub-folders"},
+		{"empty test class", map[string]string{"train/a/x.png": "png", "train/b/x.png": "png", "test/a/x.png": "png", "test/b/readme.txt": "hi"}, "test", Options{},
+			`test class "b" has no .png/.jpg images`},
+		{"test lacks a class", map[string]string{"train/a/x.png": "png", "train/b/x.png": "png", "test/a/x.png": "png"}, "train", Options{},
+			"lacks the class folder(s) b"},
 		{"no test split", map[string]string{"train/a/x.png": "png"}, "test", Options{}, "the test split has no images"},
 		{"too few to split", map[string]string{"a/x.png": "png"}, "train", Options{TestFraction: 0.6}, `class "a" has 1 images, too few`},
 		{"bad fraction", map[string]string{"a/x.png": "png"}, "train", Options{TestFraction: 1.5}, "test fraction 1.5 is not in (0, 1)"},
@@ -200,6 +204,23 @@ func TestFolderErrors(t *testing.T) {
 				t.Errorf("error %v\nwant %q and the folder", err, c.want)
 			}
 		})
+	}
+}
+
+func TestLoadDataDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "nowhere")
+	for _, c := range []struct{ name, dir, want string }{
+		{"mnist", missing, "data directory " + missing + " does not exist"},
+		{"mnist", file, "data directory " + file + " is a file, not a folder"},
+		{"cifar10", missing, "data directory " + missing + " does not exist"},
+	} {
+		if _, err := Load(c.name, "train", Options{Dir: c.dir}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s in %s: %v, want %q", c.name, c.dir, err, c.want)
+		}
 	}
 }
 

@@ -1,7 +1,10 @@
 package data
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 )
 
@@ -31,6 +34,9 @@ func Load(name, split string, opt Options) (*Dataset, error) {
 		ds  *Dataset
 		err error
 	)
+	if err := checkDir(opt.Dir); err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", name, err)
+	}
 	switch n := strings.ToLower(name); {
 	case n == "mnist":
 		ds, err = loadMNIST(opt.Dir, split)
@@ -54,4 +60,22 @@ func Load(name, split string, opt Options) (*Dataset, error) {
 		return nil, err
 	}
 	return ds, nil
+}
+
+// checkDir tells a data directory that is missing or is a file apart from
+// one that lacks the dataset's files.
+func checkDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("data directory %s does not exist", dir)
+	case err != nil:
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	case !st.IsDir():
+		return fmt.Errorf("data directory %s is a file, not a folder", dir)
+	}
+	return nil
 }

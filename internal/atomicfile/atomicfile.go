@@ -23,6 +23,9 @@ func Write(path string, data []byte) error {
 // WriteFunc replaces path atomically with what fill writes. On any error the
 // temporary file is removed, path is left as it was, and the error names path.
 func WriteFunc(path string, fill func(w io.Writer) error) (err error) {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return fmt.Errorf("write %s: it is a directory; give the path of a file", path)
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

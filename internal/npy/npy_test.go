@@ -169,6 +169,18 @@ func TestFileRoundTrip(t *testing.T) {
 	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing.npy")); err == nil {
 		t.Error("missing file accepted")
 	}
+	// More data than the header declares: an error, not the rest ignored.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := filepath.Join(t.TempDir(), "long.npy")
+	if err := os.WriteFile(long, append(data, 0, 0, 0, 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(long); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "4 bytes after the data of shape [2 1 2 2]") {
+		t.Errorf("a file longer than its header: %v", err)
+	}
 }
 
 // NumPy itself reads what we write (skipped without /usr/bin/python3 and numpy).

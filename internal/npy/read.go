@@ -109,9 +109,15 @@ func ReadFile(path string) (*Array, error) {
 		return nil, err
 	}
 	defer f.Close()
-	a, err := Read(bufio.NewReader(f))
+	br := bufio.NewReader(f)
+	a, err := Read(br)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	// A file holds one array: data past what the header declares means the
+	// header's shape is wrong.
+	if extra, _ := io.Copy(io.Discard, br); extra > 0 {
+		return nil, fmt.Errorf("read %s: %w", path, formatErr("%d bytes after the data of shape %v (%s): the header declares fewer elements than the file holds", extra, a.Shape, a.Dtype))
 	}
 	return a, nil
 }

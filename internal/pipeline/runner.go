@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"gonas/internal/atomicfile"
 	"gonas/internal/host"
 	"gonas/internal/units"
 )
@@ -54,8 +55,8 @@ func Start(cfg Config, dir string, opt Options) (*Runner, error) {
 	if err := checkFresh(dir); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run folder: %w", err)
+	if err := atomicfile.CheckDir(dir); err != nil {
+		return nil, err
 	}
 	threads := opt.Threads
 	if threads <= 0 {
