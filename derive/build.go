@@ -44,9 +44,13 @@ func Build(g *models.Genotype, set *models.OpSet, cfg Config) (*spec.Net, error)
 		if red {
 			c *= 2
 		}
+		before := b.Len()
 		out := m.cell(i, s0, s1, c, red, redPrev)
 		if err := b.Err(); err != nil {
 			return nil, fmt.Errorf("derive: %w", err)
+		}
+		if i == 0 && int64(b.Len()-before)*int64(L) > spec.MaxNodes {
+			return nil, fmt.Errorf("derive: %d cells of %d nodes each would exceed %d nodes; use fewer cells", L, b.Len()-before, spec.MaxNodes)
 		}
 		s0, s1 = s1, out
 		redPrev = red

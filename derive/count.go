@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"math"
 
 	"gonas/internal/spec"
 )
@@ -38,7 +39,8 @@ type Counts struct {
 // (see the table test), as docs/papers.md §6.5 records.
 //
 // The per-kind rules are the Cost rows of the kind table (internal/spec);
-// a node of a kind the table does not know is an error.
+// a node of a kind the table does not know is an error, and so is a count
+// past int64 (the arithmetic saturates instead of wrapping).
 func Count(net *spec.Net) (Counts, error) {
 	var c Counts
 	for i := range net.Nodes {
@@ -50,11 +52,11 @@ func Count(net *spec.Net) (Counts, error) {
 		for _, p := range nd.Params {
 			switch {
 			case p.Buffer:
-				c.Buffers += p.Numel()
+				c.Buffers = spec.AddSat(c.Buffers, p.Numel())
 			case nd.Aux:
-				c.AuxParams += p.Numel()
+				c.AuxParams = spec.AddSat(c.AuxParams, p.Numel())
 			default:
-				c.Params += p.Numel()
+				c.Params = spec.AddSat(c.Params, p.Numel())
 			}
 		}
 		if nd.Aux {
@@ -65,8 +67,13 @@ func Count(net *spec.Net) (Counts, error) {
 			in = net.Nodes[nd.Inputs[0]].Out
 		}
 		macs, full := row.Cost(nd, in)
-		c.MACs += macs
-		c.FLOPsFull += full
+		c.MACs = spec.AddSat(c.MACs, macs)
+		c.FLOPsFull = spec.AddSat(c.FLOPsFull, full)
+	}
+	for _, v := range []int64{c.Params, c.AuxParams, c.Buffers, c.MACs, c.FLOPsFull} {
+		if v == math.MaxInt64 {
+			return Counts{}, fmt.Errorf("count: the network is too large to count: a size or count exceeds %d", int64(math.MaxInt64))
+		}
 	}
 	return c, nil
 }

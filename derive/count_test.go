@@ -246,3 +246,18 @@ func TestCountUnknownKind(t *testing.T) {
 		t.Fatalf("Count of an unknown kind: %v, want an error naming it", err)
 	}
 }
+
+// Counts past int64 are an error, never a wrapped negative figure.
+func TestCountOverflow(t *testing.T) {
+	set, err := models.LookupOpSet("darts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := Build(refGenotypes["DARTS_V2"], set, Config{Dataset: "mnist", Layers: 3, Channels: 1_000_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Count(net); err == nil || !strings.Contains(err.Error(), "too large to count") {
+		t.Fatalf("Count of a 1e9-channel network = %+v, %v; want an error", c, err)
+	}
+}

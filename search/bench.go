@@ -36,6 +36,9 @@ type BenchResult struct {
 	// gradients and Adam moments, and any copy a step makes (the unrolled
 	// step's weights).
 	PeakBytes int64 `json:"peak_bytes"`
+	// EstimateBytes is what the search estimates from the supernet's spec
+	// before it starts (and refuses past --max-memory).
+	EstimateBytes int64 `json:"estimate_bytes"`
 	// SecondsPerStep is the mean wall time of an iteration, the first
 	// (which fills the buffer pool) left out when there are several.
 	SecondsPerStep float64 `json:"seconds_per_step"`
@@ -79,7 +82,7 @@ func Bench(bc BenchConfig) (BenchResult, error) {
 	if err != nil {
 		return BenchResult{}, fmt.Errorf("bench search: %w", err)
 	}
-	res := BenchResult{Method: bc.Method, Params: s.Model.Params.Count()}
+	res := BenchResult{Method: bc.Method, Params: s.Model.Params.Count(), EstimateBytes: estimate(s.Net.Net, cfg).Total()}
 	var total float64
 	for i := range bc.Steps {
 		s.State.Pos = data.Position{} // one batch per half, reused

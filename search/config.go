@@ -81,6 +81,9 @@ func dartsBase(method string) Config {
 }
 
 // Check validates c.
+// MaxSteps bounds the intermediate nodes of a searched cell (DARTS has 4).
+const MaxSteps = 32
+
 func (c *Config) Check() error {
 	pos := []struct {
 		name string
@@ -94,6 +97,8 @@ func (c *Config) Check() error {
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
+	case c.Steps > MaxSteps:
+		return fmt.Errorf("%d intermediate nodes per cell: at most %d (a cell of n nodes has n(n+3)/2 edges, each with every candidate op)", c.Steps, MaxSteps)
 	case c.Multiplier > c.Steps:
 		return fmt.Errorf("multiplier %d exceeds steps %d", c.Multiplier, c.Steps)
 	case !(c.TrainPortion > 0 && c.TrainPortion < 1):

@@ -28,6 +28,9 @@ type Options struct {
 	NoPlots   bool          // skip the SVG/PNG plots
 	Command   string        // the command line, recorded in the outputs
 	Version   string        // the gonas version, recorded in the outputs
+	// MaxMemory refuses a search whose estimated memory exceeds it, in
+	// bytes: 0 means this machine's memory, a negative value no limit.
+	MaxMemory int64
 }
 
 // Data is the search's split of a training set: the first part trains the
@@ -123,6 +126,9 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 		FixedReduce: cfg.Extra[ExtraFixedReduce] != 0, LastAct: cfg.Extra[ExtraLastAct] != 0,
 	})
 	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if err := checkMemory(net.Net, cfg, opt.MaxMemory); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	m, err := model.New(net.Net, cfg.Seed)

@@ -131,9 +131,14 @@ func BuildSupernet(cfg NetConfig) (*Supernet, error) {
 		if red {
 			c *= 2
 		}
+		before := b.Len()
 		out := sn.cell(b, i, s0, s1, c, red, redPrev)
 		if err := b.Err(); err != nil {
 			return nil, supernetError(err, cfg)
+		}
+		if i == 0 && int64(b.Len()-before)*int64(cfg.Layers) > spec.MaxNodes {
+			return nil, fmt.Errorf("supernet: %d cells of %d nodes each would exceed %d nodes; search fewer cells or nodes per cell",
+				cfg.Layers, b.Len()-before, spec.MaxNodes)
 		}
 		s := b.Shape(out)
 		sn.Cells = append(sn.Cells, CellInfo{Reduce: red, C: c, H: s.H, W: s.W})

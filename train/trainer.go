@@ -36,6 +36,9 @@ type Options struct {
 	// Train and Test replace the datasets the Config names (tests, data
 	// built in memory). A resumed run must be given the same ones.
 	Train, Test *data.Dataset
+	// MaxMemory refuses a run whose estimated memory exceeds it, in bytes:
+	// 0 means this machine's memory, a negative value no limit.
+	MaxMemory int64
 }
 
 // Trainer trains one network. Create it with New or Resume, then call Run.
@@ -80,6 +83,9 @@ func New(net *spec.Net, cfg Config, opt Options) (*Trainer, error) {
 			return nil, fmt.Errorf("%s already holds a checkpoint: resume it, or choose another output directory (or overwrite it on purpose)", opt.Out)
 		}
 	}
+	if err := checkMemory(net, cfg, opt); err != nil {
+		return nil, err
+	}
 	m, err := model.New(net, cfg.Seed)
 	if err != nil {
 		return nil, err
@@ -121,6 +127,11 @@ func Resume(path string, opt Options) (*Trainer, error) {
 	}
 	if err := h.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if h.Net != nil {
+		if err := checkMemory(h.Net, h.Config, opt); err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		}
 	}
 	m, err := c.Model()
 	if err != nil {
@@ -296,4 +307,13 @@ func (t *Trainer) note(format string, args ...any) {
 	if t.opt.Progress != nil {
 		t.opt.Progress.Note(fmt.Sprintf(format, args...))
 	}
+}
+
+// checkMemory refuses a network whose training step would not fit: the
+// estimate counts the weights with their gradients and momentum and every
+// activation of a training batch (auxiliary head included).
+func checkMemory(net *spec.Net, cfg Config, opt Options) error {
+	e := model.EstimateTraining(net, cfg.Batch, 1, nil)
+	what := fmt.Sprintf("training this network (%d nodes) with batch %d", len(net.Nodes), cfg.Batch)
+	return model.CheckMemory(e, opt.MaxMemory, what)
 }

@@ -31,7 +31,7 @@ func benchSearch(args []string, stdout io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	var gumbel gumbelFlags
 	gumbel.register(fs)
-	asJSON := fs.Bool("json", false, `print {"method", "peak_bytes", "seconds_per_step", "params"} as one JSON object`)
+	asJSON := fs.Bool("json", false, `print {"method", "peak_bytes", "estimate_bytes", "seconds_per_step", "params"} as one JSON object`)
 	if err := fs.Parse(args); err != nil {
 		if err == pflag.ErrHelp {
 			fmt.Fprintf(stdout, "Usage: gonas bench search [flags]\n\nFlags:\n%s", fs.FlagUsages())
@@ -70,7 +70,7 @@ func benchSearch(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(r)
 	}
-	fmt.Fprintf(stdout, "bench search %s: batch %d, %d cells, C=%d, input %v, %d threads: %.3f s per iteration, peak %.1f MiB, %d weights\n",
-		r.Method, *batch, *layers, *channels, in, *threads, r.SecondsPerStep, float64(r.PeakBytes)/(1<<20), r.Params)
+	fmt.Fprintf(stdout, "bench search %s: batch %d, %d cells, C=%d, input %v, %d threads: %.3f s per iteration, peak %.1f MiB (estimated beforehand %.1f MiB), %d weights\n",
+		r.Method, *batch, *layers, *channels, in, *threads, r.SecondsPerStep, float64(r.PeakBytes)/(1<<20), float64(r.EstimateBytes)/(1<<20), r.Params)
 	return nil
 }

@@ -44,6 +44,7 @@ type runFlags struct {
 	seeds, threads, logEvery         int
 	out, resume                      string
 	installORT                       bool
+	maxMem                           memFlag
 	plan                             planFlags
 }
 
@@ -64,6 +65,7 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", "", "data directory (MNIST idx files, CIFAR binaries); default MNIST comes from the Go module cache")
 	fs.StringVar(&f.budget, "budget", pipeline.DefaultBudget, "how much to compute: "+budgetUsage())
 	fs.Uint64Var(&f.seed, "seed", 2, "random seed of the search and the retraining")
+	registerMaxMemory(fs, &f.maxMem)
 	fs.BoolVar(&f.installORT, "install-ort", true, "when Node.js is there but onnxruntime-node is not, install it first (npm ci in tools/ort) so that the verification runs; false skips the install")
 	fs.IntVar(&f.seeds, "seeds", 1, "run this many searches (seeds S, S+1, ...) and keep the genotype that retrains best on the validation split (the DARTS protocol)")
 	fs.IntVar(&f.threads, "threads", 0, "engine threads (default: all cores; on resume the run's); bit-identical results need the same count")
@@ -95,7 +97,8 @@ func (f *runFlags) run(fs *pflag.FlagSet, w io.Writer) error {
 	if f.threads < 0 || f.logEvery < 0 {
 		return usagef("--threads and --log-every must not be negative")
 	}
-	opt := pipeline.Options{Threads: f.threads, Log: w, LogEvery: f.logEvery, Command: commandLine(), Version: buildinfo.Version()}
+	opt := pipeline.Options{Threads: f.threads, Log: w, LogEvery: f.logEvery, Command: commandLine(), Version: buildinfo.Version(),
+		MaxMemory: int64(f.maxMem)}
 	var (
 		r   *pipeline.Runner
 		err error

@@ -29,6 +29,7 @@ type searchFlags struct {
 	opt                 search.Options
 	noInfer, overwrite  bool
 	gumbel              gumbelFlags
+	maxMem              memFlag
 }
 
 // configFlags are the flags that change what the search computes (refused
@@ -77,6 +78,7 @@ var cmdSearch = &command{
 		fs.IntVar(&f.logEvery, "log-every", 10, "print a progress line every N iterations (0: epochs only)")
 		fs.IntVar(&f.ckptEvery, "ckpt-every", 0, "also checkpoint every N iterations (0: epoch ends only)")
 		fs.Int64Var(&f.maxSteps, "max-steps", 0, "stop with a checkpoint after N iterations in total (0: no limit)")
+		registerMaxMemory(fs, &f.maxMem)
 		fs.DurationVar(&f.opt.TimeLimit, "time-limit", 0, "stop with a checkpoint after running this long, e.g. 30m")
 		fs.BoolVar(&f.opt.NoPlots, "no-plot", false, "do not draw the weight and cell plots")
 		fs.BoolVar(&f.noInfer, "no-infer", false, "skip the final evaluation on the architecture's half")
@@ -159,6 +161,7 @@ func (f *searchFlags) start(fs *pflag.FlagSet) (*search.Searcher, error) {
 	}
 	f.opt.Out = f.out
 	f.opt.Threads = f.threads
+	f.opt.MaxMemory = int64(f.maxMem)
 	if f.opt.Threads == 0 {
 		f.opt.Threads = runtime.NumCPU()
 	}
@@ -239,6 +242,7 @@ func (f *searchFlags) open(fs *pflag.FlagSet) (*search.Searcher, error) {
 		f.opt.Out = dir
 	}
 	f.opt.Threads = f.threads
+	f.opt.MaxMemory = int64(f.maxMem)
 	if f.opt.Threads == 0 {
 		f.opt.Threads = h.Threads
 	}

@@ -154,8 +154,13 @@ func TestBenchSearch(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatalf("%v: %s", err, out.String())
 	}
-	if len(r) != 4 || r["method"] != "pcdarts" || r["peak_bytes"].(float64) <= 0 || r["seconds_per_step"].(float64) <= 0 || r["params"].(float64) <= 0 {
+	if len(r) != 5 || r["method"] != "pcdarts" || r["peak_bytes"].(float64) <= 0 || r["seconds_per_step"].(float64) <= 0 || r["params"].(float64) <= 0 {
 		t.Fatalf("bench output %s", out.String())
+	}
+	// The estimate made before the search is an upper bound of the peak,
+	// and not a loose one.
+	if est, peak := r["estimate_bytes"].(float64), r["peak_bytes"].(float64); est < peak || est > 4*peak {
+		t.Errorf("estimate %v bytes for a measured peak of %v", est, peak)
 	}
 	if err := benchSearch([]string{"--input", "3x"}, &out); err == nil || !strings.Contains(err.Error(), "--input") {
 		t.Fatalf("bad input: %v", err)

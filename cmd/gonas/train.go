@@ -47,6 +47,7 @@ type trainFlags struct {
 	opts    train.Options
 	every   int
 	threads int
+	maxMem  memFlag
 }
 
 // hyperFlags names the flags that set Config fields; they may not change
@@ -62,6 +63,7 @@ func (f *trainFlags) register(fs *pflag.FlagSet) {
 	f.net.register(fs)
 	fs.Lookup("dataset").DefValue = "mnist"
 	fs.Lookup("dataset").Usage = "dataset: mnist (built in), cifar10, cifar100 (binary files in --data-dir), imagenet or folder:PATH (image folders)"
+	registerMaxMemory(fs, &f.maxMem)
 	fs.StringVar(&f.preset, "preset", "", "paper retraining recipe: "+strings.Join(train.PresetNames(), ", ")+"; explicit flags override it")
 	fs.StringVarP(&f.out, "out", "o", "", "output directory: checkpoint.ckpt, best.ckpt, metrics.jsonl, curves.svg/png")
 	fs.StringVar(&f.resume, "resume", "", "continue the run in this directory (or from this checkpoint file)")
@@ -158,6 +160,7 @@ func (f *trainFlags) resumed(fs *pflag.FlagSet) (*train.Trainer, error) {
 		f.out = filepath.Dir(path)
 	}
 	f.opts.Out = f.out
+	f.opts.MaxMemory = int64(f.maxMem)
 	f.opts.DataDir = f.hyper.DataDir
 	return train.Resume(path, f.opts)
 }
@@ -168,6 +171,7 @@ func (f *trainFlags) fresh(fs *pflag.FlagSet, w io.Writer) (*train.Trainer, erro
 		return nil, usagef("--out DIR is required (or --resume DIR)")
 	}
 	f.opts.Out = f.out
+	f.opts.MaxMemory = int64(f.maxMem)
 	var preset *train.Preset
 	if f.preset != "" {
 		p, err := train.LookupPreset(f.preset)

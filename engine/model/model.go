@@ -39,6 +39,9 @@ func New(net *spec.Net, seed uint64) (*Model, error) {
 	if err := check(net); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
+	if err := checkParamMemory(net); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
 	m := &Model{Net: net, Params: nn.NewParams(), params: make([][]*nn.Tensor, len(net.Nodes))}
 	r := rand.New(rand.NewPCG(seed, 0x6d6f64656c))
 	for i := range net.Nodes {

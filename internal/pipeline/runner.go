@@ -30,6 +30,9 @@ type Options struct {
 	LogEvery int       // a training progress line every N steps (0: 50)
 	Command  string    // the command line, recorded in run.json and the checkpoints
 	Version  string    // the gonas version, recorded
+	// MaxMemory is the memory limit of the search and the trainings (see
+	// search.Options.MaxMemory): 0 means this machine's memory.
+	MaxMemory int64
 }
 
 // Runner runs the stages of one run folder.

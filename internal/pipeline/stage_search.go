@@ -13,7 +13,7 @@ import (
 // runSearch runs (or resumes from its checkpoint) the search of stage s.
 func (r *Runner) runSearch(ctx context.Context, s *Stage) error {
 	dir := r.path(s.Dir)
-	opt := search.Options{Out: dir, Threads: r.threads, Log: r.log, LogEvery: 10, CkptEvery: r.st.Config.Plan.Search.CkptEvery,
+	opt := search.Options{Out: dir, Threads: r.threads, MaxMemory: r.opt.MaxMemory, Log: r.log, LogEvery: 10, CkptEvery: r.st.Config.Plan.Search.CkptEvery,
 		Infer: true, Command: r.opt.Command, Version: r.opt.Version}
 	ckpt := filepath.Join(dir, search.CheckpointFile)
 	var (

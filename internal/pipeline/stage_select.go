@@ -51,7 +51,7 @@ func (r *Runner) runSelect(ctx context.Context, s *Stage) error {
 		sub := filepath.Join(s.Dir, "seed"+strconv.FormatUint(ss.Seed, 10))
 		dir := r.path(sub)
 		r.logf("-- candidate of seed %d: %s", ss.Seed, gf.Genotype.String())
-		opt := train.Options{Out: dir, Threads: r.threads, Progress: train.NewProgress(r.log, false, r.logEvery()),
+		opt := train.Options{Out: dir, Threads: r.threads, MaxMemory: r.opt.MaxMemory, Progress: train.NewProgress(r.log, false, r.logEvery()),
 			Command: r.opt.Command, NoPlot: true, Train: trainSet, Test: valSet}
 		tr, _, err := stage.Retrain(gf, setup.Net, tc, opt, r.opt.Version, r.opt.Command)
 		if err != nil {

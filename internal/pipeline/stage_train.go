@@ -15,7 +15,7 @@ import (
 // its checkpoint), as the stage's `gonas train` command does.
 func (r *Runner) runTrain(ctx context.Context, s *Stage) error {
 	dir := r.path(s.Dir)
-	opt := train.Options{Out: dir, Threads: r.threads, Progress: train.NewProgress(r.log, false, r.logEvery()),
+	opt := train.Options{Out: dir, Threads: r.threads, MaxMemory: r.opt.MaxMemory, Progress: train.NewProgress(r.log, false, r.logEvery()),
 		Command: r.opt.Command, CkptEvery: r.st.Config.Plan.Train.CkptEvery}
 	path := filepath.Join(dir, train.CheckpointFile)
 	var (

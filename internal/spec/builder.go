@@ -52,6 +52,9 @@ func (b *Builder) Err() error { return b.err }
 // SetAux marks the nodes added from now on as part of the auxiliary head (or not).
 func (b *Builder) SetAux(aux bool) { b.aux = aux }
 
+// Len is the number of nodes built so far.
+func (b *Builder) Len() int { return len(b.net.Nodes) }
+
 // Shape is the output shape of node id.
 func (b *Builder) Shape(id int) Shape {
 	if id < 0 || id >= len(b.net.Nodes) {
@@ -81,6 +84,9 @@ func (b *Builder) Finish(classes, out, aux int) (*Net, error) {
 
 // add appends nd with the parameters the kind table declares for it.
 func (b *Builder) add(nd Node) int {
+	if len(b.net.Nodes) >= MaxNodes {
+		return b.Failf("%s: the network would have more than %d nodes; build a smaller one (fewer cells or nodes per cell)", nd.Name, MaxNodes)
+	}
 	nd.ID = len(b.net.Nodes)
 	nd.Aux = b.aux
 	if len(nd.Inputs) > 0 {

@@ -143,23 +143,23 @@ func linearParams(nd *Node, in Shape) []Param {
 func free(*Node, Shape) (int64, int64) { return 0, 0 }
 
 func convCost(nd *Node, in Shape) (int64, int64) {
-	m := int64(nd.KH*nd.KW) * int64(in.C) / int64(one(nd.Groups)) * nd.Out.Numel() // kh·kw·(Cin/g)·Cout·H·W
+	m := MulSat(int64(nd.KH), int64(nd.KW), int64(in.C)/int64(one(nd.Groups)), nd.Out.Numel()) // kh·kw·(Cin/g)·Cout·H·W
 	if nd.Bias {
-		m += nd.Out.Numel()
+		m = AddSat(m, nd.Out.Numel())
 	}
 	return m, m
 }
 
 func linearCost(nd *Node, in Shape) (int64, int64) {
-	m := in.Numel() * int64(nd.Out.C)
-	return m + int64(nd.Out.C), m
+	m := MulSat(in.Numel(), int64(nd.Out.C))
+	return AddSat(m, int64(nd.Out.C)), m
 }
 
 func reluCost(nd *Node, _ Shape) (int64, int64) { return 0, nd.Out.Numel() }
 
 func bnCost(nd *Node, _ Shape) (int64, int64) {
 	if nd.Affine {
-		return 0, 2 * nd.Out.Numel()
+		return 0, MulSat(2, nd.Out.Numel())
 	}
 	return 0, nd.Out.Numel()
 }

@@ -33,7 +33,8 @@ type Shape struct {
 }
 
 // Numel is the number of elements of one image's tensor.
-func (s Shape) Numel() int64 { return int64(s.C) * int64(s.H) * int64(s.W) }
+// It saturates at math.MaxInt64 instead of overflowing.
+func (s Shape) Numel() int64 { return MulSat(int64(s.C), int64(s.H), int64(s.W)) }
 
 func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W) }
 
@@ -58,7 +59,7 @@ type Param struct {
 func (p Param) Numel() int64 {
 	n := int64(1)
 	for _, d := range p.Shape {
-		n *= int64(d)
+		n = MulSat(n, int64(d))
 	}
 	return n
 }

@@ -4,6 +4,7 @@ package units
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -34,9 +35,16 @@ func Count(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// Bytes writes a size in MB, kB or bytes (powers of 1024).
+// Bytes writes a size in TB, GB, MB, kB or bytes (powers of 1024); the
+// saturated size math.MaxInt64 is "more than 8 EB".
 func Bytes(n int64) string {
 	switch {
+	case n == math.MaxInt64:
+		return "more than 8 EB"
+	case n >= 1<<40:
+		return fmt.Sprintf("%.1f TB", float64(n)/(1<<40))
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	case n >= 1<<10:

@@ -1,6 +1,9 @@
 package units
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestFormats(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
@@ -16,6 +19,9 @@ func TestFormats(t *testing.T) {
 		{Bytes(512), "512 bytes"},
 		{Bytes(41472), "40.5 kB"},
 		{Bytes(3 << 20), "3.0 MB"},
+		{Bytes(23 << 30), "23.0 GB"},
+		{Bytes(5 << 40), "5.0 TB"},
+		{Bytes(math.MaxInt64), "more than 8 EB"},
 		{Seconds(5.44), "5.4s"},
 		{Seconds(125.6), "2m6s"},
 		{Seconds(3723), "1h2m3s"},
