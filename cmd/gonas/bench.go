@@ -12,6 +12,7 @@ import (
 // parses its own flags.
 var benchmarks = map[string]func(args []string, stdout io.Writer) error{
 	"search": benchSearch,
+	"infer":  benchInfer,
 }
 
 func benchNames() string {
@@ -25,7 +26,7 @@ func benchNames() string {
 
 var cmdBench = &command{
 	name:    "bench",
-	summary: "benchmark gonas (no NAME: the engine suite, kernels and a training step against the machine's peak; search: time and peak memory of a search iteration)",
+	summary: "benchmark gonas (no NAME: the engine suite, kernels and a training step against the machine's peak; search: time and peak memory of a search iteration; infer: the evaluation forward pass against ONNX Runtime on the same file)",
 	usage:   "[flags] | NAME [flags]   (run 'gonas bench NAME --help' for a benchmark's flags)",
 	flags: func(fs *pflag.FlagSet) func([]string, io.Writer) error {
 		fs.SetInterspersed(false) // the flags after NAME are the sub-benchmark's

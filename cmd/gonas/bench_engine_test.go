@@ -13,7 +13,7 @@ import (
 // --threads 2.
 var engineNames = []string{
 	"peak-1t", "peak-2t", "gemm-256x6144x2304-1t", "conv3x3-n32c64-16x16-fwdbwd",
-	"dwconv3x3-n32c64-32x32-fwdbwd", "step-darts_v2-c16l8-b64",
+	"dwconv3x3-n32c64-32x32-fwdbwd", "step-darts_v2-c16l8-b64", "infer-darts_v2-c16l8-b64",
 }
 
 // TestBenchEngineJSON runs the suite in --quick mode and checks the shape
@@ -58,7 +58,7 @@ func TestBenchEngineJSON(t *testing.T) {
 		}
 		_, hasImg := m["images_per_sec"]
 		_, hasBytes := m["peak_bytes"]
-		if step := strings.HasPrefix(name, "step-"); step {
+		if step := strings.HasPrefix(name, "step-") || strings.HasPrefix(name, "infer-"); step {
 			positive(t, m, name, "images_per_sec")
 			positive(t, m, name, "peak_bytes")
 		} else if hasImg || hasBytes {
@@ -87,7 +87,7 @@ func TestBenchEngineTable(t *testing.T) {
 	// A title, the column header, then one line per item; with one
 	// thread there is no second peak line.
 	want := []string{"peak-1t", "gemm-256x6144x2304-1t", "conv3x3-n32c64-16x16-fwdbwd",
-		"dwconv3x3-n32c64-32x32-fwdbwd", "step-darts_v2-c16l8-b64"}
+		"dwconv3x3-n32c64-32x32-fwdbwd", "step-darts_v2-c16l8-b64", "infer-darts_v2-c16l8-b64"}
 	if len(lines) != 2+len(want) || !strings.HasPrefix(lines[1], "name ") {
 		t.Fatalf("table:\n%s", out.String())
 	}
@@ -101,6 +101,38 @@ func TestBenchEngineTable(t *testing.T) {
 		errb.Reset()
 		if code := mainErr(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, errb.String())
+		}
+	}
+}
+
+// TestBenchInfer: the JSON object of `gonas bench infer`, with ONNX
+// Runtime where it is installed, and its argument errors.
+func TestBenchInfer(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"bench", "infer", "-g", "DARTS_V2", "-d", "mnist", "--layers", "2", "--channels", "4", "--batch", "2",
+		"--threads", "1", "--reps", "2", "--rounds", "1", "--json"}
+	if code := mainErr(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var r map[string]any
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	positive(t, r, "infer", "images_per_sec")
+	positive(t, r, "infer", "peak_bytes")
+	if r["runs"].(float64) != 2 || r["batch"].(float64) != 2 {
+		t.Errorf("runs/batch: %v", r)
+	}
+	if _, skipped := r["ort_skipped"]; !skipped {
+		positive(t, r, "infer", "ort_images_per_sec")
+		if ratio := positive(t, r, "infer", "ratio"); math.Abs(ratio-r["images_per_sec"].(float64)/r["ort_images_per_sec"].(float64)) > 1e-9*ratio {
+			t.Errorf("ratio %v is not gonas over ONNX Runtime", ratio)
+		}
+	}
+	for _, bad := range [][]string{{"bench", "infer"}, {"bench", "infer", "--model", "x.onnx", "-g", "DARTS_V2"}, {"bench", "infer", "-g", "DARTS_V2", "--batch", "0"}} {
+		errb.Reset()
+		if code := mainErr(bad, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", bad, code, errb.String())
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"gonas/engine/model"
-	"gonas/export"
 	"gonas/internal/atomicfile"
 	"gonas/internal/npy"
 	"gonas/internal/stage"
@@ -49,7 +48,7 @@ var cmdPredict = &command{
 				_, m, err = stage.LoadCheckpoint(src)
 			} else {
 				src = *modelPath
-				m, err = onnxModel(src)
+				m, err = stage.LoadONNX(src)
 			}
 			if err != nil {
 				return err
@@ -77,28 +76,6 @@ var cmdPredict = &command{
 }
 
 // onnxModel rebuilds a model from an ONNX file: its graph and initializers.
-func onnxModel(path string) (*model.Model, error) {
-	net, weights, err := export.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := model.New(net, 0)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	for name, t := range m.Params.All() {
-		v, ok := weights[name]
-		if !ok {
-			return nil, fmt.Errorf("model %s: no initializer for parameter %q", path, name)
-		}
-		if len(v) != len(t.Data) {
-			return nil, fmt.Errorf("model %s: initializer %q has %d values, the network needs %v", path, name, len(v), t.Shape)
-		}
-		copy(t.Data, v)
-	}
-	return m, nil
-}
-
 // readInput reads the .npy batch and checks it against the network input.
 func readInput(path string, m *model.Model) ([]float32, int, error) {
 	a, err := npy.ReadFile(path)

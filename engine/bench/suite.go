@@ -77,6 +77,7 @@ func (b Suite) Run(stepName string, net *spec.Net, macs int64, emit func(Result)
 		func() (Result, error) { return b.Conv(peakT.GFLOPS) },
 		func() (Result, error) { return b.Depthwise(peakT.GFLOPS) },
 		func() (Result, error) { return b.Step(stepName, net, macs, peakT.GFLOPS) },
+		func() (Result, error) { return b.Infer(inferName(stepName), net, macs, peakT.GFLOPS) },
 	}
 	for _, item := range items {
 		r, err := item()
@@ -256,4 +257,46 @@ func randFloats(r *rand.Rand, n int) []float32 {
 		v[i] = float32(r.NormFloat64())
 	}
 	return v
+}
+
+// inferName is the inference row's name beside a step row's:
+// step-darts_v2-c16l8-b64 gives infer-darts_v2-c16l8-b64.
+func inferName(step string) string {
+	if len(step) > 5 && step[:5] == "step-" {
+		return "infer-" + step[5:]
+	}
+	return "infer-" + step
+}
+
+// Infer is the evaluation forward pass of net at batch 64 (2 with Quick):
+// 2 x macs FLOPs per image; the best of the repetitions' medians.
+func (b Suite) Infer(name string, net *spec.Net, macs int64, peakT float64) (Result, error) {
+	res := Result{Name: name, Threads: b.Threads}
+	batch := 64
+	if b.Quick {
+		batch = 2
+	}
+	m, err := model.New(net, 1)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", name, err)
+	}
+	x := InferInput(m, batch)
+	reps := 10
+	if b.Quick {
+		reps = 2
+	}
+	var best Inference
+	for range b.reps() {
+		r, err := Infer(m, x, batch, b.Threads, reps)
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", name, err)
+		}
+		if best.Runs == nil || r.Median() < best.Median() {
+			best = r
+		}
+	}
+	res = rate(res, 2*float64(macs)*float64(batch), best.Median(), peakT)
+	res.ImagesPerSec = best.ImagesPerSec()
+	res.PeakBytes = best.PeakBytes
+	return res, nil
 }

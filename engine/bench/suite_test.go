@@ -24,7 +24,7 @@ func TestQuickSuite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"peak-1t", "peak-2t", "gemm-256x6144x2304-1t", "conv3x3-n32c64-16x16-fwdbwd", "dwconv3x3-n32c64-32x32-fwdbwd", "step-tiny"}
+	want := []string{"peak-1t", "peak-2t", "gemm-256x6144x2304-1t", "conv3x3-n32c64-16x16-fwdbwd", "dwconv3x3-n32c64-32x32-fwdbwd", "step-tiny", "infer-tiny"}
 	if len(got) != len(want) {
 		t.Fatalf("%d results, want %d: %+v", len(got), len(want), got)
 	}
@@ -33,7 +33,9 @@ func TestQuickSuite(t *testing.T) {
 			t.Errorf("result %d: %+v, want %s with a positive speed", i, r, want[i])
 		}
 	}
-	if s := got[len(got)-1]; !(s.ImagesPerSec > 0) || s.PeakBytes <= 0 {
-		t.Errorf("step: %+v", s)
+	for _, s := range got[len(got)-2:] {
+		if !(s.ImagesPerSec > 0) || s.PeakBytes <= 0 {
+			t.Errorf("%s: %+v", s.Name, s)
+		}
 	}
 }

@@ -1,7 +1,10 @@
 package stage
 
 import (
+	"fmt"
+
 	"gonas/engine/model"
+	"gonas/export"
 	"gonas/train"
 )
 
@@ -27,4 +30,28 @@ func Weights(m *model.Model) map[string][]float32 {
 		w[name] = t.Data
 	}
 	return w
+}
+
+// LoadONNX imports an ONNX file (one gonas exported, or a plain CNN that
+// export.Load reads) into an engine model with its initializers.
+func LoadONNX(path string) (*model.Model, error) {
+	net, weights, err := export.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := model.New(net, 0)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	for name, t := range m.Params.All() {
+		v, ok := weights[name]
+		if !ok {
+			return nil, fmt.Errorf("model %s: no initializer for parameter %q", path, name)
+		}
+		if len(v) != len(t.Data) {
+			return nil, fmt.Errorf("model %s: initializer %q has %d values, the network needs %v", path, name, len(v), t.Shape)
+		}
+		copy(t.Data, v)
+	}
+	return m, nil
 }

@@ -5,6 +5,7 @@
 //
 //   node tools/ort/run.js MODEL.onnx INPUT.npy OUTPUT.npy
 //   node tools/ort/run.js --batch JOBS.json
+//   node tools/ort/run.js --bench MODEL.onnx INPUT.npy REPS THREADS
 //
 // JOBS.json is a list of {"model", "input", "output"} paths, run in one
 // process so the runtime loads once. Each job prints one JSON object
@@ -17,7 +18,7 @@
 const fs = require('fs');
 
 function usage() {
-  process.stderr.write('usage: run.js MODEL.onnx INPUT.npy OUTPUT.npy | run.js --batch JOBS.json\n');
+  process.stderr.write('usage: run.js MODEL.onnx INPUT.npy OUTPUT.npy | run.js --batch JOBS.json | run.js --bench MODEL.onnx INPUT.npy REPS THREADS\n');
   process.exit(2);
 }
 
@@ -115,8 +116,39 @@ async function runOne(ort, job) {
   };
 }
 
+// bench times REPS runs of one session (after two warm-up runs) on
+// THREADS intra-op threads, sequential execution, all graph optimisations:
+// how a deployment would run the file. It prints {load_ms, run_ms: [...]}.
+async function bench(ort, model, input, reps, threads) {
+  const t0 = process.hrtime.bigint();
+  const session = await ort.InferenceSession.create(model, {
+    graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: threads, interOpNumThreads: 1,
+  });
+  const t1 = process.hrtime.bigint();
+  const x = readNpy(input);
+  const feeds = {};
+  feeds[session.inputNames[0]] = new ort.Tensor(x.type, x.data, x.dims);
+  for (let i = 0; i < 2; i++) await session.run(feeds);
+  const runs = [];
+  for (let i = 0; i < reps; i++) {
+    const a = process.hrtime.bigint();
+    await session.run(feeds);
+    runs.push(Number(process.hrtime.bigint() - a) / 1e6);
+  }
+  if (session.release) await session.release();
+  return { model, input_shape: x.dims, threads, load_ms: Number(t1 - t0) / 1e6, run_ms: runs };
+}
+
 async function main() {
   const args = process.argv.slice(2);
+  if (args.length === 5 && args[0] === '--bench') {
+    const reps = Number(args[3]);
+    const threads = Number(args[4]);
+    if (!(reps >= 1) || !(threads >= 1)) usage();
+    const ort = require('onnxruntime-node');
+    process.stdout.write(JSON.stringify(await bench(ort, args[1], args[2], reps, threads)) + '\n');
+    return;
+  }
   let jobs;
   let batch = false;
   if (args.length === 2 && args[0] === '--batch') {
