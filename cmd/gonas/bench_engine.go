@@ -20,11 +20,11 @@ import (
 //
 // The suite measures the FMA peak on 1 and T threads, then a large
 // single-thread GEMM, the engine's dense and depthwise 3x3 convolutions
-// (forward + backward, T threads) and a DARTS_V2 training step (forward,
-// backward, SGD), each as the best of several repetitions, with its
-// fraction of the matching peak.
+// (forward + backward, T threads), a DARTS_V2 training step (forward,
+// backward, SGD) and its evaluation forward pass, each as the best of
+// several repetitions, with its fraction of the matching peak.
 func engineSuite(fs *pflag.FlagSet) func(stdout io.Writer) error {
-	asJSON := fs.Bool("json", false, "engine suite: print one JSON object per line: name, threads, gflops, peak_fraction, seconds (the step adds images_per_sec, peak_bytes)")
+	asJSON := fs.Bool("json", false, "engine suite: print one JSON object per line: name, threads, gflops, peak_fraction, seconds (the step and infer rows add images_per_sec, peak_bytes)")
 	threads := fs.Int("threads", 2, "engine suite: threads of the multi-threaded items (peak-Tt, conv, depthwise, step)")
 	quick := fs.Bool("quick", false, "engine suite: one short repetition at small sizes (a smoke test; the figures mean little)")
 	return func(stdout io.Writer) error {
