@@ -130,6 +130,11 @@ func BenchmarkMaxPool3x3(b *testing.B) {
 	benchPool(b, func(x, y, dy, dx []float32, idx []int32, c int, g ConvGeom) { MaxPool(x, c, g, y, idx) })
 }
 
+// BenchmarkMaxPool3x3Eval is the forward without argmax (evaluation).
+func BenchmarkMaxPool3x3Eval(b *testing.B) {
+	benchPool(b, func(x, y, dy, dx []float32, idx []int32, c int, g ConvGeom) { MaxPool(x, c, g, y, nil) })
+}
+
 func BenchmarkMaxPool3x3Bwd(b *testing.B) {
 	benchPool(b, func(x, y, dy, dx []float32, idx []int32, c int, g ConvGeom) { MaxPoolBackward(dy, idx, c, g, dx) })
 }
