@@ -23,9 +23,12 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 		return nil, nil, err
 	}
 	withAux := ctx.Training() && m.Net.AuxOut != 0
-	p := &m.plans[0]
-	if withAux {
+	p := &m.plans[2]
+	switch {
+	case withAux:
 		p = &m.plans[1]
+	case ctx.Training():
+		p = &m.plans[0]
 	}
 	uses := append([]int(nil), p.uses...)
 	vals := make([]*nn.Tensor, len(m.Net.Nodes))
@@ -42,7 +45,7 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 	for _, id := range p.order {
 		cur = id
 		nd := &m.Net.Nodes[id]
-		y, err := m.run(ctx, nd, vals, x)
+		y, err := m.run(ctx, nd, p.inputs[id], vals, x)
 		if err == nil {
 			err = ctx.Err()
 		}
@@ -53,7 +56,7 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 			return nil, nil, fmt.Errorf("forward: node %d %q (%s): %w", nd.ID, nd.Name, nd.Kind, err)
 		}
 		vals[id] = y
-		for _, in := range nd.Inputs {
+		for _, in := range p.inputs[id] {
 			if uses[in]--; uses[in] == 0 {
 				if vals[in] != x { // the input is the caller's
 					ctx.Release(vals[in])
@@ -62,9 +65,9 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 			}
 		}
 	}
-	logits = vals[m.Net.Output]
+	logits = vals[p.output]
 	if withAux {
-		aux = vals[m.Net.AuxOut]
+		aux = vals[p.aux]
 	}
 	return logits, aux, nil
 }
@@ -83,8 +86,9 @@ func checkShape(nd *spec.Node, y *nn.Tensor, n int) error {
 func pads(p spec.Pads) nn.Pads { return nn.Pads{T: p.T, L: p.L, B: p.B, R: p.R} }
 
 // run executes one node on the values of its inputs through the kind's
-// entry in forwards; node 0 is the input x.
-func (m *Model) run(ctx *nn.Ctx, nd *spec.Node, vals []*nn.Tensor, x *nn.Tensor) (*nn.Tensor, error) {
+// entry in forwards, reading the values of the nodes inputs; node 0 is the
+// input x.
+func (m *Model) run(ctx *nn.Ctx, nd *spec.Node, inputs []int, vals []*nn.Tensor, x *nn.Tensor) (*nn.Tensor, error) {
 	if nd.Kind == spec.Input {
 		return x, nil
 	}
@@ -92,8 +96,8 @@ func (m *Model) run(ctx *nn.Ctx, nd *spec.Node, vals []*nn.Tensor, x *nn.Tensor)
 	if !ok {
 		return nil, fmt.Errorf("the engine cannot run kind %q", nd.Kind)
 	}
-	ins := make([]*nn.Tensor, len(nd.Inputs))
-	for i, id := range nd.Inputs {
+	ins := make([]*nn.Tensor, len(inputs))
+	for i, id := range inputs {
 		ins[i] = vals[id]
 	}
 	return f(m, ctx, nd, ins, m.params[nd.ID])

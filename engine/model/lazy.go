@@ -81,7 +81,7 @@ func (m *Model) ForwardMixed(ctx *nn.Ctx, x *nn.Tensor, mixer Mixer) (logits *nn
 		if nd.Kind == spec.Mix {
 			y, err = m.runMix(ctx, nd, mixer, active[id], vals, x)
 		} else {
-			y, err = m.run(ctx, nd, vals, x)
+			y, err = m.run(ctx, nd, nd.Inputs, vals, x)
 		}
 		if err == nil {
 			err = ctx.Err()

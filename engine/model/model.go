@@ -17,15 +17,9 @@ type Model struct {
 
 	params   [][]*nn.Tensor // per node, in the node's spec order
 	dropPath float64
-	plans    [2]plan // [0] without, [1] with the auxiliary head
+	plans    [3]plan // training: [0] without, [1] with the auxiliary head; [2] evaluation
 }
 
-// plan is the nodes to run for one set of outputs, in order, and how many
-// times each node's value is consumed (outputs count once more).
-type plan struct {
-	order []int
-	uses  []int
-}
 
 // New checks net and creates its parameters, initialised as PyTorch does by
 // default from a generator seeded with seed: conv and linear weights
@@ -57,8 +51,9 @@ func New(net *spec.Net, seed uint64) (*Model, error) {
 			m.params[i] = append(m.params[i], t)
 		}
 	}
-	m.plans[0] = makePlan(net, false)
-	m.plans[1] = makePlan(net, net.AuxOut != 0)
+	m.plans[0] = makePlan(net, false, false)
+	m.plans[1] = makePlan(net, net.AuxOut != 0, false)
+	m.plans[2] = makePlan(net, false, true)
 	return m, nil
 }
 
@@ -182,35 +177,4 @@ func fill(t *nn.Tensor, v float32) {
 	for i := range t.Data {
 		t.Data[i] = v
 	}
-}
-
-// makePlan keeps the nodes the outputs depend on and counts their uses.
-func makePlan(net *spec.Net, aux bool) plan {
-	need := make([]bool, len(net.Nodes))
-	need[net.Output] = true
-	if aux {
-		need[net.AuxOut] = true
-	}
-	for id := len(net.Nodes) - 1; id >= 0; id-- {
-		if need[id] {
-			for _, in := range net.Nodes[id].Inputs {
-				need[in] = true
-			}
-		}
-	}
-	p := plan{uses: make([]int, len(net.Nodes))}
-	for id, ok := range need {
-		if !ok {
-			continue
-		}
-		p.order = append(p.order, id)
-		for _, in := range net.Nodes[id].Inputs {
-			p.uses[in]++
-		}
-	}
-	p.uses[net.Output]++
-	if aux {
-		p.uses[net.AuxOut]++
-	}
-	return p
 }
