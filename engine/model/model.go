@@ -17,7 +17,7 @@ type Model struct {
 
 	params   [][]*nn.Tensor // per node, in the node's spec order
 	dropPath float64
-	plans    [3]plan // training: [0] without, [1] with the auxiliary head; [2] evaluation
+	plans    [3]plan // training: [0] without, [1] with the auxiliary head; [2] evaluation (all merged)
 }
 
 
@@ -51,8 +51,8 @@ func New(net *spec.Net, seed uint64) (*Model, error) {
 			m.params[i] = append(m.params[i], t)
 		}
 	}
-	m.plans[0] = makePlan(net, false, false)
-	m.plans[1] = makePlan(net, net.AuxOut != 0, false)
+	m.plans[0] = makePlan(net, false, true)
+	m.plans[1] = makePlan(net, net.AuxOut != 0, true)
 	m.plans[2] = makePlan(net, false, true)
 	return m, nil
 }

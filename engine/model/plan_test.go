@@ -73,3 +73,65 @@ func TestEvalPlanMerges(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainPlanMergesGradients: in training the merged plan gives the
+// same loss and, up to the order in which a shared node's gradients are
+// summed, the same parameter gradients as running every node.
+func TestTrainPlanMergesGradients(t *testing.T) {
+	e, _ := models.LookupZoo("DARTS_V2")
+	set, err := models.LookupOpSet(e.OpSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := derive.Build(e.Genotype, set, derive.Config{Dataset: "cifar10", Layers: 5, Channels: 8, Auxiliary: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(4, 5))
+	x := nn.NewTensor(4, 3, 32, 32)
+	for i := range x.Data {
+		x.Data[i] = float32(r.NormFloat64())
+	}
+	labels := []int{1, 7, 3, 0}
+	step := func(merge bool) (float32, map[string][]float32) {
+		m, err := New(net, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !merge {
+			m.plans[1] = makePlan(net, true, false)
+		}
+		ctx := nn.NewCtx(1, 2)
+		logits, aux, err := m.Forward(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loss := nn.Add(ctx, nn.SoftmaxCrossEntropy(ctx, logits, labels, 0), nn.Scale(ctx, nn.SoftmaxCrossEntropy(ctx, aux, labels, 0), 0.4))
+		l := loss.Item()
+		if err := ctx.Backward(loss); err != nil {
+			t.Fatal(err)
+		}
+		g := map[string][]float32{}
+		for name, p := range m.Params.Learned() {
+			g[name] = slices.Clone(p.Grad)
+		}
+		return l, g
+	}
+	l1, g1 := step(true)
+	l2, g2 := step(false)
+	if l1 != l2 {
+		t.Fatalf("loss merged %v, every node %v", l1, l2)
+	}
+	for name, a := range g1 {
+		b := g2[name]
+		var num, den float64
+		for i := range a {
+			d := float64(a[i] - b[i])
+			num += d * d
+			den += float64(b[i]) * float64(b[i])
+		}
+		if num > 1e-10*den+1e-30 {
+			t.Errorf("%s: gradients differ, relative squared error %.3g", name, num/den)
+		}
+	}
+}
