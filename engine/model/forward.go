@@ -25,6 +25,8 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 	withAux := ctx.Training() && m.Net.AuxOut != 0
 	p := &m.plans[2]
 	switch {
+	case !ctx.Training() && !ctx.GradEnabled():
+		p = &m.plans[3]
 	case withAux:
 		p = &m.plans[1]
 	case ctx.Training():
@@ -45,7 +47,13 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 	for _, id := range p.order {
 		cur = id
 		nd := &m.Net.Nodes[id]
-		y, err := m.run(ctx, nd, p.inputs[id], vals, x)
+		var y *nn.Tensor
+		var err error
+		if bn, ok := p.fold[id]; ok {
+			y = m.foldedConv(ctx, nd, &m.Net.Nodes[bn], vals[p.inputs[id][0]])
+		} else {
+			y, err = m.run(ctx, nd, p.inputs[id], vals, x)
+		}
 		if err == nil {
 			err = ctx.Err()
 		}

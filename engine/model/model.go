@@ -17,7 +17,7 @@ type Model struct {
 
 	params   [][]*nn.Tensor // per node, in the node's spec order
 	dropPath float64
-	plans    [3]plan // training: [0] without, [1] with the auxiliary head; [2] evaluation (all merged)
+	plans    [4]plan // training: [0] without, [1] with the auxiliary head; evaluation: [2], [3] without gradients (batch norms folded); all merged
 }
 
 
@@ -54,6 +54,7 @@ func New(net *spec.Net, seed uint64) (*Model, error) {
 	m.plans[0] = makePlan(net, false, true)
 	m.plans[1] = makePlan(net, net.AuxOut != 0, true)
 	m.plans[2] = makePlan(net, false, true)
+	m.plans[3] = makePlanFold(net, false, true, true)
 	return m, nil
 }
 

@@ -13,8 +13,9 @@ type plan struct {
 	order  []int
 	inputs [][]int // inputs[id]: the nodes whose values node id reads
 	uses   []int
-	output int // the node whose value is the logits
-	aux    int // the auxiliary logits' node, 0 if not planned
+	output int         // the node whose value is the logits
+	aux    int         // the auxiliary logits' node, 0 if not planned
+	fold   map[int]int // inference: the batch norm folded into each convolution (fold.go)
 }
 
 // makePlan keeps the nodes the outputs depend on and counts their uses.
@@ -25,6 +26,12 @@ type plan struct {
 // gradients of all its consumers meet there. The forward pass keeps one
 // copy instead of several (DARTS_V2's training step peaks 18% lower).
 func makePlan(net *spec.Net, aux, merge bool) plan {
+	return makePlanFold(net, aux, merge, false)
+}
+
+// makePlanFold is makePlan that, with fold, also folds batch norms into
+// the convolutions feeding them (inference without gradients).
+func makePlanFold(net *spec.Net, aux, merge, fold bool) plan {
 	n := len(net.Nodes)
 	same := make([]int, n) // the node whose value stands for each node's
 	seen := map[string]int{}
@@ -41,7 +48,11 @@ func makePlan(net *spec.Net, aux, merge bool) plan {
 			seen[key] = id
 		}
 	}
-	p := plan{inputs: make([][]int, n), uses: make([]int, n), output: same[net.Output]}
+	var folds map[int]int
+	if fold {
+		folds = foldPairs(net, same)
+	}
+	p := plan{inputs: make([][]int, n), uses: make([]int, n), output: same[net.Output], fold: folds}
 	need := make([]bool, n)
 	need[p.output] = true
 	if aux {

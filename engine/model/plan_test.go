@@ -3,6 +3,7 @@ package model
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonas/derive"
@@ -56,8 +57,7 @@ func TestEvalPlanMerges(t *testing.T) {
 	forward := func(p plan) []float32 {
 		m.plans[2] = p
 		ctx := nn.NewCtx(1, 2)
-		ctx.SetTrain(false)
-		ctx.SetGrad(false)
+		ctx.SetTrain(false) // with gradients on: plan 2, batch norms not folded
 		y, aux, err := m.Forward(ctx, x)
 		if err != nil || aux != nil {
 			t.Fatalf("forward: %v (aux %v)", err, aux)
@@ -133,5 +133,75 @@ func TestTrainPlanMergesGradients(t *testing.T) {
 		if num > 1e-10*den+1e-30 {
 			t.Errorf("%s: gradients differ, relative squared error %.3g", name, num/den)
 		}
+	}
+}
+
+// TestFoldedInference: without gradients, the batch norms that follow a
+// convolution read by nothing else are folded into it; the logits agree
+// with the unfolded evaluation to float32 rounding.
+func TestFoldedInference(t *testing.T) {
+	e, _ := models.LookupZoo("DARTS_V2")
+	set, err := models.LookupOpSet(e.OpSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := derive.Build(e.Genotype, set, derive.Config{Dataset: "cifar10", Layers: 5, Channels: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(net, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Trained-looking statistics, so that folding changes the weights.
+	r := rand.New(rand.NewPCG(6, 7))
+	for name, p := range m.Params.All() {
+		for i := range p.Data {
+			switch {
+			case strings.HasSuffix(name, "running_var"):
+				p.Data[i] = 0.5 + r.Float32()
+			case strings.HasSuffix(name, "running_mean"), strings.HasSuffix(name, ".bias"):
+				p.Data[i] = 0.3 * float32(r.NormFloat64())
+			}
+		}
+	}
+	folds, bns := len(m.plans[3].fold), 0
+	for _, nd := range net.Nodes {
+		if nd.Kind == spec.BN {
+			bns++
+		}
+	}
+	if folds == 0 || folds > bns {
+		t.Fatalf("%d batch norms folded of %d", folds, bns)
+	}
+	for _, bn := range m.plans[3].fold {
+		if slices.Contains(m.plans[3].order, bn) {
+			t.Errorf("folded batch norm %s still runs", net.Nodes[bn].Name)
+		}
+	}
+	x := nn.NewTensor(3, 3, 32, 32)
+	for i := range x.Data {
+		x.Data[i] = float32(r.NormFloat64())
+	}
+	forward := func(grad bool) []float32 {
+		ctx := nn.NewCtx(1, 2)
+		ctx.SetTrain(false)
+		ctx.SetGrad(grad)
+		y, _, err := m.Forward(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := slices.Clone(y.Data)
+		ctx.Reset()
+		return out
+	}
+	folded, plain := forward(false), forward(true)
+	var num, den float64
+	for i := range plain {
+		d := float64(folded[i] - plain[i])
+		num, den = num+d*d, den+float64(plain[i])*float64(plain[i])
+	}
+	if !(den > 0) || num > 1e-10*den {
+		t.Errorf("folded logits differ from the unfolded: relative squared error %.3g", num/den)
 	}
 }
