@@ -20,7 +20,6 @@ type Model struct {
 	plans    [4]plan // training: [0] without, [1] with the auxiliary head; evaluation: [2], [3] without gradients (batch norms folded); all merged
 }
 
-
 // New checks net and creates its parameters, initialised as PyTorch does by
 // default from a generator seeded with seed: conv and linear weights
 // kaiming_uniform(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), biases
