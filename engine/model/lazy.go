@@ -81,7 +81,7 @@ func (m *Model) ForwardMixed(ctx *nn.Ctx, x *nn.Tensor, mixer Mixer) (logits *nn
 		if nd.Kind == spec.Mix {
 			y, err = m.runMix(ctx, nd, mixer, active[id], vals, x)
 		} else {
-			y, err = m.run(ctx, nd, nd.Inputs, vals, x)
+			y, err = m.run(ctx, nd, m.inputsOf(nd), vals, x)
 		}
 		if err == nil {
 			err = ctx.Err()
@@ -95,15 +95,15 @@ func (m *Model) ForwardMixed(ctx *nn.Ctx, x *nn.Tensor, mixer Mixer) (logits *nn
 		vals[id] = y
 		if nd.Kind == spec.Mix {
 			for _, k := range activeOrAll(active[id], len(nd.Inputs)) {
-				release(nd.Inputs[k])
+				release(m.same[nd.Inputs[k]])
 			}
 		} else {
 			for _, in := range nd.Inputs {
-				release(in)
+				release(m.same[in])
 			}
 		}
 	}
-	return vals[m.Net.Output], nil
+	return vals[m.same[m.Net.Output]], nil
 }
 
 // checkInput validates the input batch against the spec's input shape.
@@ -129,7 +129,7 @@ func (m *Model) planMixed(mixer Mixer) (active [][]int, uses []int, err error) {
 	nodes := m.Net.Nodes
 	active = make([][]int, len(nodes))
 	uses = make([]int, len(nodes))
-	uses[m.Net.Output] = 1
+	uses[m.same[m.Net.Output]] = 1
 	for id := len(nodes) - 1; id >= 0; id-- {
 		if uses[id] == 0 {
 			continue
@@ -137,7 +137,7 @@ func (m *Model) planMixed(mixer Mixer) (active [][]int, uses []int, err error) {
 		nd := &nodes[id]
 		if nd.Kind != spec.Mix {
 			for _, in := range nd.Inputs {
-				uses[in]++
+				uses[m.same[in]]++
 			}
 			continue
 		}
@@ -147,7 +147,7 @@ func (m *Model) planMixed(mixer Mixer) (active [][]int, uses []int, err error) {
 		}
 		active[id] = act
 		for _, k := range activeOrAll(act, len(nd.Inputs)) {
-			uses[nd.Inputs[k]]++
+			uses[m.same[nd.Inputs[k]]]++
 		}
 	}
 	return active, uses, nil
@@ -184,7 +184,7 @@ func activeOrAll(act []int, n int) []int {
 func (m *Model) runMix(ctx *nn.Ctx, nd *spec.Node, mixer Mixer, act []int, vals []*nn.Tensor, x *nn.Tensor) (*nn.Tensor, error) {
 	ins := make([]*nn.Tensor, 0, len(nd.Inputs))
 	for _, k := range activeOrAll(act, len(nd.Inputs)) {
-		ins = append(ins, vals[nd.Inputs[k]])
+		ins = append(ins, vals[m.same[nd.Inputs[k]]])
 	}
 	y, err := mixer.Mix(ctx, nd, act, ins)
 	if err != nil {
@@ -203,4 +203,13 @@ func (m *Model) runMix(ctx *nn.Ctx, nd *spec.Node, mixer Mixer, act []int, vals 
 		return nn.Scale(ctx, y, 1), nil
 	}
 	return y, nil
+}
+
+// inputsOf is the merged nodes that nd reads.
+func (m *Model) inputsOf(nd *spec.Node) []int {
+	ins := make([]int, len(nd.Inputs))
+	for k, in := range nd.Inputs {
+		ins[k] = m.same[in]
+	}
+	return ins
 }

@@ -17,6 +17,7 @@ type Model struct {
 
 	params   [][]*nn.Tensor // per node, in the node's spec order
 	dropPath float64
+	same     []int   // merged nodes, for ForwardMixed (mergeMap)
 	plans    [4]plan // training: [0] without, [1] with the auxiliary head; evaluation: [2], [3] without gradients (batch norms folded); all merged
 }
 
@@ -50,6 +51,7 @@ func New(net *spec.Net, seed uint64) (*Model, error) {
 			m.params[i] = append(m.params[i], t)
 		}
 	}
+	m.same = mergeMap(net, true)
 	m.plans[0] = makePlan(net, false, true)
 	m.plans[1] = makePlan(net, net.AuxOut != 0, true)
 	m.plans[2] = makePlan(net, false, true)

@@ -33,21 +33,7 @@ func makePlan(net *spec.Net, aux, merge bool) plan {
 // the convolutions feeding them (inference without gradients).
 func makePlanFold(net *spec.Net, aux, merge, fold bool) plan {
 	n := len(net.Nodes)
-	same := make([]int, n) // the node whose value stands for each node's
-	seen := map[string]int{}
-	for id := range net.Nodes {
-		same[id] = id
-		nd := &net.Nodes[id]
-		if !merge || id == 0 || len(nd.Params) > 0 || nd.Kind == spec.Mix {
-			continue
-		}
-		key := nodeKey(nd, same)
-		if first, ok := seen[key]; ok {
-			same[id] = first
-		} else {
-			seen[key] = id
-		}
-	}
+	same := mergeMap(net, merge)
 	var folds map[int]int
 	if fold {
 		folds = foldPairs(net, same)
@@ -84,6 +70,28 @@ func makePlanFold(net *spec.Net, aux, merge, fold bool) plan {
 		p.uses[p.aux]++
 	}
 	return p
+}
+
+// mergeMap is, for each node, the node whose value stands for its own:
+// itself, or (with merge) the first earlier parameter-free node computing
+// the same thing. Mix nodes are never merged (their mixers tell them apart).
+func mergeMap(net *spec.Net, merge bool) []int {
+	same := make([]int, len(net.Nodes))
+	seen := map[string]int{}
+	for id := range net.Nodes {
+		same[id] = id
+		nd := &net.Nodes[id]
+		if !merge || id == 0 || len(nd.Params) > 0 || nd.Kind == spec.Mix {
+			continue
+		}
+		key := nodeKey(nd, same)
+		if first, ok := seen[key]; ok {
+			same[id] = first
+		} else {
+			seen[key] = id
+		}
+	}
+	return same
 }
 
 // nodeKey identifies what a parameter-free node computes: its kind and

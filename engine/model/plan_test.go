@@ -205,3 +205,83 @@ func TestFoldedInference(t *testing.T) {
 		t.Errorf("folded logits differ from the unfolded: relative squared error %.3g", num/den)
 	}
 }
+
+// sumMixer sums every input of a Mix node.
+type sumMixer struct{}
+
+func (sumMixer) Active(*spec.Node) []int { return nil }
+func (sumMixer) Mix(ctx *nn.Ctx, _ *spec.Node, _ []int, ins []*nn.Tensor) (*nn.Tensor, error) {
+	if len(ins) == 1 {
+		return nn.Scale(ctx, ins[0], 1), nil
+	}
+	return nn.Add(ctx, ins...), nil
+}
+
+// TestMixedForwardMerges: ForwardMixed runs a supernet's repeated ReLUs
+// and pools once, with the same loss and gradients as running them all.
+func TestMixedForwardMerges(t *testing.T) {
+	b := spec.NewBuilder(spec.Shape{C: 2, H: 6, W: 6})
+	x := b.Conv("stem", 0, spec.Square(4, 3, 1, 1, 1))
+	edge := func(name string) int { // three ops, two of them starting with the same ReLU and pool
+		a := b.Conv(name+".a.conv", b.ReLU(name+".a.relu", x), spec.Square(4, 3, 1, 1, 1))
+		c := b.Conv(name+".c.conv", b.ReLU(name+".c.relu", x), spec.Square(4, 1, 1, 0, 1))
+		p := b.Pool(name+".pool", spec.MaxPool, x, 3, 1, 1, false)
+		return b.Mix(name, spec.MixInfo{Of: spec.MixOps, Cell: spec.CellNormal}, a, c, p)
+	}
+	y := b.Add("node", edge("e0"), edge("e1"))
+	out := b.Linear("classifier", b.GAP("gap", y), 3)
+	net, err := b.Finish(3, out, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(2, 3))
+	xt := nn.NewTensor(2, 2, 6, 6)
+	for i := range xt.Data {
+		xt.Data[i] = float32(r.NormFloat64())
+	}
+	step := func(merge bool) (float32, map[string][]float32, int) {
+		m, err := New(net, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !merge {
+			m.same = mergeMap(net, false)
+		}
+		merged := 0
+		for id, s := range m.same {
+			if s != id {
+				merged++
+			}
+		}
+		ctx := nn.NewCtx(1, 1)
+		logits, err := m.ForwardMixed(ctx, xt, sumMixer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		loss := nn.SoftmaxCrossEntropy(ctx, logits, []int{0, 2}, 0)
+		l := loss.Item()
+		if err := ctx.Backward(loss); err != nil {
+			t.Fatal(err)
+		}
+		g := map[string][]float32{}
+		for name, p := range m.Params.Learned() {
+			g[name] = slices.Clone(p.Grad)
+		}
+		return l, g, merged
+	}
+	l1, g1, n1 := step(true)
+	l2, g2, n2 := step(false)
+	if n1 != 4 || n2 != 0 { // e0.c.relu repeats e0.a.relu; e1's two ReLUs and pool repeat e0's
+		t.Errorf("%d and %d nodes merged, want 4 and 0", n1, n2)
+	}
+	if l1 != l2 {
+		t.Fatalf("loss merged %v, every node %v", l1, l2)
+	}
+	for name, a := range g1 {
+		for i := range a {
+			if d := a[i] - g2[name][i]; d > 1e-6 || d < -1e-6 {
+				t.Fatalf("%s[%d]: gradient %v merged, %v every node", name, i, a[i], g2[name][i])
+			}
+		}
+	}
+}
