@@ -48,16 +48,20 @@ func EstimateTraining(net *spec.Net, batch, slots int, active func(nd *spec.Node
 			}
 		}
 	}
-	a := activations{net: net, batch: int64(batch), active: active, uses: make([]int, len(net.Nodes))}
-	for _, nd := range net.Nodes {
+	a := activations{net: net, batch: int64(batch), active: active, uses: make([]int, len(net.Nodes)),
+		same: mergeMap(net, true)}
+	for id, nd := range net.Nodes {
+		if a.same[id] != id {
+			continue // merged: the engine runs it once, as the node it repeats
+		}
 		for _, in := range nd.Inputs {
-			a.uses[in]++
+			a.uses[a.same[in]]++
 		}
 	}
 	// Every node with other than one consumer roots the branch of nodes
 	// that only it consumes; together the branches cover the graph once.
 	for id := range net.Nodes {
-		if a.uses[id] != 1 {
+		if a.same[id] == id && a.uses[id] != 1 {
 			e.Activations = spec.AddSat(e.Activations, a.branch(id))
 		}
 	}
@@ -69,6 +73,7 @@ type activations struct {
 	batch  int64
 	active func(nd *spec.Node) int
 	uses   []int
+	same   []int // merged nodes (plan.go)
 }
 
 // branch is the bytes of node id and of the inputs only it consumes.
@@ -80,7 +85,7 @@ func (a *activations) branch(id int) int64 {
 	}
 	var parts []int64
 	for _, in := range nd.Inputs {
-		if a.uses[in] == 1 {
+		if in = a.same[in]; a.uses[in] == 1 {
 			parts = append(parts, a.branch(in))
 		}
 	}
@@ -99,7 +104,7 @@ func (a *activations) branch(id int) int64 {
 // CheckMemory refuses a training step whose estimate exceeds limit bytes:
 // this machine's memory when limit is 0, no limit when it is negative.
 // The estimate is an upper bound (the engine frees some activations
-// early; measured peaks are 0.35-0.9 of it), so the error says how to
+// early; measured peaks are 0.3-0.9 of it), so the error says how to
 // raise the limit as well as how to shrink the network.
 func CheckMemory(e Estimate, limit int64, what string) error {
 	src := "the --max-memory"
