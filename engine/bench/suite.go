@@ -198,17 +198,13 @@ func (b Suite) convItem(res Result, n, cin, cout, hw, groups int, peakT float64)
 // Step is one training step of net (drop-path 0.2, batch 64, 2 with
 // Quick): forward, softmax cross-entropy, backward and an SGD update with
 // momentum. FLOPs are the usual 3 x forward: 3 x 2 x macs, the network's
-// conv and linear multiply-adds per image (derive.Count's MACs). peak_bytes is the engine's peak with the
-// parameters, gradients and momentum buffers accounted.
+// conv and linear multiply-adds per image (derive.Count's MACs).
+// peak_bytes is the engine's peak with the parameters, gradients and
+// momentum buffers accounted.
 func (b Suite) Step(name string, net *spec.Net, macs int64, peakT float64) (Result, error) {
-	res := Result{Name: name, Threads: b.Threads}
-	batch := 64
-	if b.Quick {
-		batch = 2
-	}
-	m, err := model.New(net, 1)
+	res, batch, m, err := b.network(name, net)
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", res.Name, err)
+		return res, err
 	}
 	m.SetDropPath(0.2)
 	r := rand.New(rand.NewPCG(5, 6))
@@ -271,14 +267,9 @@ func inferName(step string) string {
 // Infer is the evaluation forward pass of net at batch 64 (2 with Quick):
 // 2 x macs FLOPs per image; the best of the repetitions' medians.
 func (b Suite) Infer(name string, net *spec.Net, macs int64, peakT float64) (Result, error) {
-	res := Result{Name: name, Threads: b.Threads}
-	batch := 64
-	if b.Quick {
-		batch = 2
-	}
-	m, err := model.New(net, 1)
+	res, batch, m, err := b.network(name, net)
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", name, err)
+		return res, err
 	}
 	x := InferInput(m, batch)
 	reps := 10
@@ -299,4 +290,19 @@ func (b Suite) Infer(name string, net *spec.Net, macs int64, peakT float64) (Res
 	res.ImagesPerSec = best.ImagesPerSec()
 	res.PeakBytes = best.PeakBytes
 	return res, nil
+}
+
+// network starts the row name of net: its result, the batch (64, 2 with
+// Quick) and the model.
+func (b Suite) network(name string, net *spec.Net) (Result, int, *model.Model, error) {
+	res := Result{Name: name, Threads: b.Threads}
+	batch := 64
+	if b.Quick {
+		batch = 2
+	}
+	m, err := model.New(net, 1)
+	if err != nil {
+		return res, 0, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return res, batch, m, nil
 }

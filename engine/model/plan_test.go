@@ -12,11 +12,10 @@ import (
 	"gonas/models"
 )
 
-// TestEvalPlanMerges: the evaluation plan runs a repeated parameter-free
-// node once (DARTS_V2's reduce cell max-pools state 0 twice and state 1
-// three times, and its ops apply ReLU to the same states), and gives the
-// same logits bit for bit as running every node.
-func TestEvalPlanMerges(t *testing.T) {
+// dartsV2 is DARTS_V2 at CIFAR shapes, 5 cells of C=8, with or without
+// the auxiliary head.
+func dartsV2(t *testing.T, aux bool) *spec.Net {
+	t.Helper()
 	e, ok := models.LookupZoo("DARTS_V2")
 	if !ok {
 		t.Fatal("no DARTS_V2")
@@ -25,10 +24,19 @@ func TestEvalPlanMerges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := derive.Build(e.Genotype, set, derive.Config{Dataset: "cifar10", Layers: 5, Channels: 8, Auxiliary: true})
+	net, err := derive.Build(e.Genotype, set, derive.Config{Dataset: "cifar10", Layers: 5, Channels: 8, Auxiliary: aux})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return net
+}
+
+// TestEvalPlanMerges: the evaluation plan runs a repeated parameter-free
+// node once (DARTS_V2's reduce cell max-pools state 0 twice and state 1
+// three times, and its ops apply ReLU to the same states), and gives the
+// same logits bit for bit as running every node.
+func TestEvalPlanMerges(t *testing.T) {
+	net := dartsV2(t, true)
 	m, err := New(net, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -78,15 +86,7 @@ func TestEvalPlanMerges(t *testing.T) {
 // same loss and, up to the order in which a shared node's gradients are
 // summed, the same parameter gradients as running every node.
 func TestTrainPlanMergesGradients(t *testing.T) {
-	e, _ := models.LookupZoo("DARTS_V2")
-	set, err := models.LookupOpSet(e.OpSet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := derive.Build(e.Genotype, set, derive.Config{Dataset: "cifar10", Layers: 5, Channels: 8, Auxiliary: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := dartsV2(t, true)
 	r := rand.New(rand.NewPCG(4, 5))
 	x := nn.NewTensor(4, 3, 32, 32)
 	for i := range x.Data {
@@ -140,15 +140,7 @@ func TestTrainPlanMergesGradients(t *testing.T) {
 // convolution read by nothing else are folded into it; the logits agree
 // with the unfolded evaluation to float32 rounding.
 func TestFoldedInference(t *testing.T) {
-	e, _ := models.LookupZoo("DARTS_V2")
-	set, err := models.LookupOpSet(e.OpSet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := derive.Build(e.Genotype, set, derive.Config{Dataset: "cifar10", Layers: 5, Channels: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := dartsV2(t, false)
 	m, err := New(net, 3)
 	if err != nil {
 		t.Fatal(err)
