@@ -25,28 +25,23 @@ func Evaluate(m *model.Model, ds *data.Dataset, batch, threads int) (EvalResult,
 	if err != nil {
 		return EvalResult{}, fmt.Errorf("evaluate: %w", err)
 	}
-	return evaluate(m, ld, nn.NewCtx(0, threads))
+	return evaluate(ld, model.NewInference(m, threads, 0))
 }
 
-// evaluate runs the loader's epoch 0 through m with ctx (switched to eval
-// mode without gradients).
-func evaluate(m *model.Model, ld *data.Loader, ctx *nn.Ctx) (EvalResult, error) {
-	ctx.SetTrain(false)
-	ctx.SetGrad(false)
-	defer ctx.Trim()
-	defer ctx.Reset()
+// evaluate runs the loader's epoch 0 through the model of inf.
+func evaluate(ld *data.Loader, inf *model.Inference) (EvalResult, error) {
+	ctx := nn.NewCtx(0, 1) // the loss
 	var r EvalResult
 	var lossSum float64
 	it := ld.Epoch(0, 0)
 	defer it.Close()
 	for b, ok := it.Next(); ok; b, ok = it.Next() {
-		x, err := nn.FromData(b.X, b.N, b.C, b.H, b.W)
+		out, err := inf.Run(b.X, b.N)
 		if err != nil {
 			return r, fmt.Errorf("evaluate: %w", err)
 		}
-		logits, _, err := m.Forward(ctx, x)
+		logits, err := nn.FromData(out, b.N, len(out)/max(b.N, 1))
 		if err != nil {
-			ctx.Reset()
 			return r, fmt.Errorf("evaluate: %w", err)
 		}
 		loss := nn.SoftmaxCrossEntropy(ctx, logits, b.Y, 0)
@@ -55,7 +50,7 @@ func evaluate(m *model.Model, ld *data.Loader, ctx *nn.Ctx) (EvalResult, error) 
 			return r, fmt.Errorf("evaluate: %w", err)
 		}
 		lossSum += float64(loss.Item()) * float64(b.N)
-		r.Correct += CountCorrect(logits.Data, b.Y)
+		r.Correct += CountCorrect(out, b.Y)
 		r.Images += b.N
 		ctx.Reset()
 	}
@@ -111,28 +106,16 @@ func Predict(m *model.Model, x []float32, n, batch, threads int) ([]float32, err
 		}
 	}
 	batch = max(batch, 1)
-	ctx := nn.NewCtx(0, threads)
-	ctx.SetTrain(false)
-	ctx.SetGrad(false)
+	inf := model.NewInference(m, threads, 0)
 	k := m.Net.Classes
 	out := make([]float32, 0, n*k)
 	for lo := 0; lo < n; lo += batch {
 		hi := min(lo+batch, n)
-		t, err := nn.FromData(x[lo*size:hi*size], hi-lo, in.C, in.H, in.W)
+		logits, err := inf.Run(x[lo*size:hi*size], hi-lo)
 		if err != nil {
-			return nil, fmt.Errorf("predict: %w", err)
-		}
-		logits, _, err := m.Forward(ctx, t)
-		if err != nil {
-			ctx.Reset()
 			return nil, fmt.Errorf("predict: images %d..%d: %w", lo, hi-1, err)
 		}
-		if len(logits.Data) != (hi-lo)*k {
-			ctx.Reset()
-			return nil, fmt.Errorf("predict: logits %v, want [%d %d]", logits.Shape, hi-lo, k)
-		}
-		out = append(out, logits.Data...)
-		ctx.Reset()
+		out = append(out, logits...)
 	}
 	return out, nil
 }

@@ -172,7 +172,7 @@ func (t *Trainer) step(b *data.Batch, lr float64) (float64, int, error) {
 // metrics and plots.
 func (t *Trainer) endEpoch(e int, lr float64) error {
 	t0 := time.Now()
-	ev, err := evaluate(t.model, t.testLd, t.evalCtx)
+	ev, err := evaluate(t.testLd, t.eval)
 	if err != nil {
 		return fmt.Errorf("epoch %d: %w", e+1, err)
 	}

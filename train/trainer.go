@@ -50,7 +50,7 @@ type Trainer struct {
 	sgd     *optim.SGD
 	sched   StepRate
 	ctx     *nn.Ctx // training context: its random source draws drop-path masks
-	evalCtx *nn.Ctx
+	eval    *model.Inference
 	trainLd *data.Loader
 	testLd  *data.Loader
 	slots   []optim.Slot
@@ -224,7 +224,7 @@ func (t *Trainer) setup() error {
 	if t.sched, err = t.cfg.StepSchedule(t.trainLd.BatchesPerEpoch()); err != nil {
 		return err
 	}
-	t.evalCtx = nn.NewCtx(0, t.threads)
+	t.eval = model.NewInference(t.model, t.threads, 0)
 	return nil
 }
 

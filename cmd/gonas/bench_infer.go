@@ -43,6 +43,7 @@ func benchInfer(args []string, stdout io.Writer) error {
 	seed := fs.Uint64("seed", 1, "with --genotype: seed of the untrained weights")
 	batch := fs.Int("batch", 64, "images per forward pass")
 	threads := fs.Int("threads", 0, "engine threads, and ONNX Runtime's intra-op threads (default: all cores)")
+	chunk := fs.Int("chunk", 0, fmt.Sprintf("images each engine thread carries through the network at a time (0: %d)", model.DefaultChunk))
 	reps := fs.Int("reps", 10, "timed runs per round and side, after two warm-up runs")
 	rounds := fs.Int("rounds", 3, "rounds, each timing the engine then ONNX Runtime (interleaved, for a noisy machine)")
 	useORT := fs.Bool("ort", true, "also time ONNX Runtime on the same file when it is installed")
@@ -85,7 +86,7 @@ func benchInfer(args []string, stdout io.Writer) error {
 		rep.ORTSkipped = "turned off with --ort=false"
 	}
 	for range *rounds {
-		r, err := bench.Infer(m, x, *batch, th, *reps)
+		r, err := bench.Infer(m, x, *batch, th, *chunk, *reps)
 		if err != nil {
 			return err
 		}

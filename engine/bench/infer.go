@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gonas/engine/model"
-	"gonas/engine/nn"
 )
 
 // Inference is the engine's timing of a model's evaluation forward pass on
@@ -49,33 +48,25 @@ func InferInput(m *model.Model, batch int) []float32 {
 	return x
 }
 
-// Infer times reps evaluation forward passes of m (no tape, no gradients)
-// on x, a batch of images, after two warm-up passes that fill the buffer
-// pool.
-func Infer(m *model.Model, x []float32, batch, threads, reps int) (Inference, error) {
+// Infer times reps runs of m's inference path (model.Inference: no tape,
+// no gradients, batch norms folded, chunks of chunk images per thread) on
+// x, a batch of images, after two warm-up runs that fill the buffer pools.
+func Infer(m *model.Model, x []float32, batch, threads, chunk, reps int) (Inference, error) {
 	in := m.Net.Input
 	if batch <= 0 || reps <= 0 || len(x) != batch*int(in.Numel()) {
 		return Inference{}, fmt.Errorf("bench infer: %d values, batch %d, %d runs for input %v", len(x), batch, reps, in)
 	}
-	t, err := nn.FromData(x, batch, in.C, in.H, in.W)
-	if err != nil {
-		return Inference{}, err
-	}
-	ctx := nn.NewCtx(1, threads)
-	ctx.SetTrain(false)
-	ctx.SetGrad(false)
-	ctx.Account(m.Params.Bytes())
+	inf := model.NewInference(m, threads, chunk)
 	res := Inference{Batch: batch}
 	for i := range reps + 2 {
 		t0 := time.Now()
-		if _, _, err := m.Forward(ctx, t); err != nil {
+		if _, err := inf.Run(x, batch); err != nil {
 			return res, fmt.Errorf("bench infer: %w", err)
 		}
 		if i >= 2 {
 			res.Runs = append(res.Runs, time.Since(t0).Seconds())
 		}
-		ctx.Reset()
 	}
-	res.PeakBytes = ctx.PeakBytes()
+	res.PeakBytes = inf.PeakBytes() + m.Params.Bytes()
 	return res, nil
 }

@@ -278,7 +278,7 @@ func (b Suite) Infer(name string, net *spec.Net, macs int64, peakT float64) (Res
 	}
 	var best Inference
 	for range b.reps() {
-		r, err := Infer(m, x, batch, b.Threads, reps)
+		r, err := Infer(m, x, batch, b.Threads, 0, reps)
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", name, err)
 		}

@@ -38,10 +38,24 @@ func foldPairs(net *spec.Net, same []int) map[int]int {
 	return fold
 }
 
-// foldedConv runs convolution nd with batch norm bn folded in: weights
-// w*scale and bias b*scale + shift per output channel, scale and shift as
+// foldedConv is a convolution's weights and bias with its batch norm
+// folded in.
+type foldedConv struct{ w, b *nn.Tensor }
+
+// foldConvs folds every foldable pair of the inference plan.
+func (m *Model) foldConvs() map[int]foldedConv {
+	p := &m.plans[3]
+	out := make(map[int]foldedConv, len(p.fold))
+	for c, bn := range p.fold {
+		out[c] = m.fold(&m.Net.Nodes[c], &m.Net.Nodes[bn])
+	}
+	return out
+}
+
+// fold returns the weights w*scale and bias b*scale + shift per output
+// channel of convolution nd followed by batch norm bn, scale and shift as
 // the batch norm computes them in evaluation (float64, then float32).
-func (m *Model) foldedConv(ctx *nn.Ctx, nd, bn *spec.Node, x *nn.Tensor) *nn.Tensor {
+func (m *Model) fold(nd, bn *spec.Node) foldedConv {
 	ps, bps := m.params[nd.ID], m.params[bn.ID]
 	var gamma, beta []float32
 	if bn.Affine {
@@ -70,5 +84,5 @@ func (m *Model) foldedConv(ctx *nn.Ctx, nd, bn *spec.Node, x *nn.Tensor) *nn.Ten
 		}
 		fb.Data[co] = bias*scale + shift
 	}
-	return nn.Conv2d(ctx, x, fw, fb, nn.ConvOpts{SH: nd.SH, SW: nd.SW, DH: nd.DH, DW: nd.DW, Groups: nd.Groups, Pad: pads(nd.Pad)})
+	return foldedConv{fw, fb}
 }

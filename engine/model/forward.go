@@ -13,6 +13,12 @@ import (
 // activations are released after their last consumer; the outputs are the
 // caller's (released by ctx.Backward, ctx.Reset or ctx.Release).
 func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err error) {
+	return m.forward(ctx, x, nil)
+}
+
+// forward is Forward with the folded convolutions of inference without
+// gradients computed once by the caller (folded), or here when nil.
+func (m *Model) forward(ctx *nn.Ctx, x *nn.Tensor, folded map[int]foldedConv) (logits, aux *nn.Tensor, err error) {
 	if ctx == nil {
 		return nil, nil, fmt.Errorf("forward: no context")
 	}
@@ -27,6 +33,9 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 	switch {
 	case !ctx.Training() && !ctx.GradEnabled():
 		p = &m.plans[3]
+		if folded == nil {
+			folded = m.foldConvs()
+		}
 	case withAux:
 		p = &m.plans[1]
 	case ctx.Training():
@@ -49,8 +58,8 @@ func (m *Model) Forward(ctx *nn.Ctx, x *nn.Tensor) (logits, aux *nn.Tensor, err 
 		nd := &m.Net.Nodes[id]
 		var y *nn.Tensor
 		var err error
-		if bn, ok := p.fold[id]; ok {
-			y = m.foldedConv(ctx, nd, &m.Net.Nodes[bn], vals[p.inputs[id][0]])
+		if f, ok := folded[id]; ok {
+			y = nn.Conv2d(ctx, vals[p.inputs[id][0]], f.w, f.b, convOpts(nd))
 		} else {
 			y, err = m.run(ctx, nd, p.inputs[id], vals, x)
 		}
@@ -89,6 +98,10 @@ func checkShape(nd *spec.Node, y *nn.Tensor, n int) error {
 		return fmt.Errorf("output %v does not match the spec's %v", y.Shape, nd.Out)
 	}
 	return nil
+}
+
+func convOpts(nd *spec.Node) nn.ConvOpts {
+	return nn.ConvOpts{SH: nd.SH, SW: nd.SW, DH: nd.DH, DW: nd.DW, Groups: nd.Groups, Pad: pads(nd.Pad)}
 }
 
 func pads(p spec.Pads) nn.Pads { return nn.Pads{T: p.T, L: p.L, B: p.B, R: p.R} }

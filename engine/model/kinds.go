@@ -16,8 +16,7 @@ type forwardFunc func(m *Model, ctx *nn.Ctx, nd *spec.Node, ins, ps []*nn.Tensor
 // (TestEveryKindRuns checks that none is missing).
 var forwards = map[spec.Kind]forwardFunc{
 	spec.Conv: func(_ *Model, ctx *nn.Ctx, nd *spec.Node, ins, ps []*nn.Tensor) (*nn.Tensor, error) {
-		return nn.Conv2d(ctx, ins[0], ps[0], optional(ps, 1), nn.ConvOpts{SH: nd.SH, SW: nd.SW, DH: nd.DH, DW: nd.DW,
-			Groups: nd.Groups, Pad: pads(nd.Pad)}), nil
+		return nn.Conv2d(ctx, ins[0], ps[0], optional(ps, 1), convOpts(nd)), nil
 	},
 	spec.BN: func(_ *Model, ctx *nn.Ctx, nd *spec.Node, ins, ps []*nn.Tensor) (*nn.Tensor, error) {
 		var w, b *nn.Tensor

@@ -50,10 +50,8 @@ func Conv2d(c *Ctx, x, w, b *Tensor, o ConvOpts) *Tensor {
 		hw := OH * OW
 		forPlanes(N, Cout, len(y.Data), func(img, c0, c1 int) {
 			for ch := c0; ch < c1; ch++ {
-				bv, row := b.Data[ch], y.Data[(img*Cout+ch)*hw:][:hw]
-				for i := range row {
-					row[i] += bv
-				}
+				row := y.Data[(img*Cout+ch)*hw:][:hw]
+				kernels.BNApply(row, row, 1, b.Data[ch]) // row + bias, exactly
 			}
 		})
 	}
