@@ -89,3 +89,7 @@ func bnMomentsAsm(x []float32, k float64) (s, q float64) { return bnMomentsAVX51
 func bnSumDotAsm(dy, x []float32, k float64) (s, d float64) {
 	return bnSumDotAVX512(&dy[0], &x[0], len(dy), k)
 }
+
+func maxRowsAsm(dst []float32, ds int, a []float32, as int, b []float32, bs int, rows, n int) {
+	maxRowsAVX512(&dst[0], ds, &a[0], as, &b[0], bs, rows, n)
+}

@@ -37,3 +37,7 @@ func bnApplyAsm(x, y []float32, a, b float32)                        { panic("un
 func bnBackAsm(dy, x, dx []float32, k, mu, a, b float32, accum bool) { panic("unreachable") }
 func bnMomentsAsm(x []float32, k float64) (s, q float64)             { panic("unreachable") }
 func bnSumDotAsm(dy, x []float32, k float64) (s, d float64)          { panic("unreachable") }
+
+func maxRowsAsm(dst []float32, ds int, a []float32, as int, b []float32, bs int, rows, n int) {
+	panic("unreachable")
+}

@@ -6408,3 +6408,67 @@ sum:
 	MOVSD         X4, d+40(FP)
 	VZEROUPPER
 	RET
+
+// func maxRowsAVX512(dst *float32, ds int, a *float32, as int, b *float32, bs int, rows int, n int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·maxRowsAVX512(SB), NOSPLIT, $0-64
+	MOVQ  dst+0(FP), AX
+	MOVQ  ds+8(FP), CX
+	SHLQ  $0x02, CX
+	MOVQ  a+16(FP), DX
+	MOVQ  as+24(FP), BX
+	SHLQ  $0x02, BX
+	MOVQ  b+32(FP), SI
+	MOVQ  bs+40(FP), DI
+	SHLQ  $0x02, DI
+	MOVQ  rows+48(FP), R8
+	MOVQ  n+56(FP), R9
+	MOVQ  R9, R10
+	ANDQ  $-16, R10
+	SHLQ  $0x02, R10
+	ANDQ  $0x0000000f, R9
+	JZ    nomask
+	MOVL  $0x0000ffff, R11
+	BZHIL R9, R11, R11
+	KMOVW R11, K1
+
+nomask:
+row:
+	TESTQ R8, R8
+	JZ    done
+	XORQ  R11, R11
+
+vec:
+	CMPQ      R11, R10
+	JGE       tail
+	VMOVDQU32 (DX)(R11*1), Z0
+	VMOVDQU32 (SI)(R11*1), Z1
+	VCMPPS    $0x07, Z0, Z0, K2
+	VCMPPS    $0x03, Z1, Z1, K2, K3
+	VMAXPS    Z0, Z1, Z2
+	VMOVAPS   Z1, K3, Z2
+	VMOVDQU32 Z2, (AX)(R11*1)
+	ADDQ      $0x00000040, R11
+	JMP       vec
+
+tail:
+	TESTQ       R9, R9
+	JZ          next
+	VMOVDQU32.Z (DX)(R11*1), K1, Z0
+	VMOVDQU32.Z (SI)(R11*1), K1, Z1
+	VCMPPS      $0x07, Z0, Z0, K2
+	VCMPPS      $0x03, Z1, Z1, K2, K3
+	VMAXPS      Z0, Z1, Z2
+	VMOVAPS     Z1, K3, Z2
+	VMOVDQU32   Z2, K1, (AX)(R11*1)
+
+next:
+	ADDQ CX, AX
+	ADDQ BX, DX
+	ADDQ DI, SI
+	DECQ R8
+	JMP  row
+
+done:
+	VZEROUPPER
+	RET

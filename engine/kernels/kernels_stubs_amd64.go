@@ -223,3 +223,9 @@ func bnMomentsAVX512(x *float32, n int, k float64) (s float64, q float64)
 //
 //go:noescape
 func bnSumDotAVX512(dy *float32, x *float32, n int, k float64) (s float64, d float64)
+
+// maxRowsAVX512 sets each dst row to the window-order maximum of the a and b rows (a first).
+// Strides are in floats.
+//
+//go:noescape
+func maxRowsAVX512(dst *float32, ds int, a *float32, as int, b *float32, bs int, rows int, n int)

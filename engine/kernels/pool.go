@@ -94,6 +94,12 @@ func maxPoolPlanes(x []float32, g ConvGeom, y []float32, idx []int32, lo, hi int
 	s := getPoolScratch(g)
 	defer poolScratchPool.put(s)
 	in, out := g.H*g.W, g.OH*g.OW
+	if idx == nil && fastMaxPool(g) {
+		for pl := lo; pl < hi; pl++ {
+			s.maxPlaneFast(x[pl*in:][:in], y[pl*out:][:out])
+		}
+		return
+	}
 	for pl := lo; pl < hi; pl++ {
 		var as []int32
 		if idx != nil {

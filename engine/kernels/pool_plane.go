@@ -17,6 +17,7 @@ type poolScratch struct {
 	keys, hk, ha []int32   // one row's max keys; row maxima's keys and columns
 	bk, ba       []int32   // vertical pass: key and plane index of the maximum
 	hs, t        []float32 // horizontal sums; one row of dy / divisor
+	ev           []float32 // maxPlaneFast: a plane's odd columns (t holds the even ones)
 }
 
 var poolScratchPool freeList[poolScratch]

@@ -4,7 +4,7 @@
 //	go run ./asmgen -out kernels_amd64.s -stubs kernels_stubs_amd64.go -pkg kernels -shapes gemm_shapes_amd64.go
 //
 // Every routine is emitted from a small Go description (gemm.go, pack.go,
-// peak.go, depthwise.go, rows.go, interleave.go, vec.go, bnrelu.go; shared
+// peak.go, depthwise.go, rows.go, interleave.go, vec.go, bnrelu.go, pool.go; shared
 // helpers in util.go), so tile shapes are changed here, never in the .s;
 // -shapes writes the tile constants the Go driver packs for.
 package main
@@ -47,6 +47,7 @@ func main() {
 	bnBackAVX512("bnBackAddAVX512", true)
 	bnStatsAVX512("bnMomentsAVX512", false)
 	bnStatsAVX512("bnSumDotAVX512", true)
+	maxRowsAVX512()
 	Generate()
 	if *shapes != "" {
 		if err := writeShapes(*shapes); err != nil {
