@@ -61,6 +61,17 @@ func TestReLURows(t *testing.T) {
 			if i := bitsEqual(dx, wa); i >= 0 {
 				t.Fatalf("ReLUMaskAdd n=%d: [%d] = %#x, want %#x", n, i, math.Float32bits(dx[i]), math.Float32bits(wa[i]))
 			}
+			// Gated by the ReLU's input instead of its output: the same.
+			dx = append(dx[:0], dx0...)
+			ReLUMask(dy, x, dx)
+			if i := bitsEqual(dx, wm); i >= 0 {
+				t.Fatalf("ReLUMask on the input n=%d: [%d] = %#x (x %#x), want %#x", n, i, math.Float32bits(dx[i]), math.Float32bits(x[i]), math.Float32bits(wm[i]))
+			}
+			dx = append(dx[:0], dx0...)
+			ReLUMaskAdd(dy, x, dx)
+			if i := bitsEqual(dx, wa); i >= 0 {
+				t.Fatalf("ReLUMaskAdd on the input n=%d: [%d] = %#x, want %#x", n, i, math.Float32bits(dx[i]), math.Float32bits(wa[i]))
+			}
 		}
 	})
 }

@@ -9,9 +9,19 @@ package kernels
 // unrolled, or Go). The n*c planes are split over Threads() goroutines.
 // It panics on a bad geometry or short slices.
 func DepthwiseBatch(x, w []float32, n, c int, g ConvGeom, y []float32) {
+	depthwiseBatch(x, w, n, c, g, y, false)
+}
+
+// DepthwiseReLUBatch is DepthwiseBatch of relu(x): each plane's ReLU is
+// applied as it is padded, and relu(x) is never stored.
+func DepthwiseReLUBatch(x, w []float32, n, c int, g ConvGeom, y []float32) {
+	depthwiseBatch(x, w, n, c, g, y, true)
+}
+
+func depthwiseBatch(x, w []float32, n, c int, g ConvGeom, y []float32, relu bool) {
 	checkDepthwise("Depthwise", n, c, g, x, w, y, nil)
 	j := newPlaneJob(jobDWFwd)
-	j.x, j.w, j.c, j.g, j.y = x, w, c, g, y
+	j.x, j.w, j.c, j.g, j.y, j.relu = x, w, c, g, y, relu
 	j.run(n*c, n*c*g.OH*g.OW*g.KH*g.KW)
 }
 
@@ -30,7 +40,7 @@ func checkDepthwise(fn string, n, c int, g ConvGeom, x, w, y, dy []float32) {
 	}
 }
 
-func depthwisePlanes(x, w []float32, c int, g ConvGeom, y []float32, lo, hi int) {
+func depthwisePlanes(x, w []float32, c int, g ConvGeom, y []float32, relu bool, lo, hi int) {
 	s := getDWScratch(g)
 	defer dwScratchPool.put(s)
 	p := &s.plan
@@ -38,7 +48,7 @@ func depthwisePlanes(x, w []float32, c int, g ConvGeom, y []float32, lo, hi int)
 	in, out := g.H*g.W, g.OH*g.OW
 	for pl := lo; pl < hi; pl++ {
 		ch := pl % c
-		xp := p.padInput(x[pl*in:(pl+1)*in], s.xp)
+		xp := p.padInput(x[pl*in:(pl+1)*in], s.xp, relu)
 		wc := w[ch*kk : (ch+1)*kk]
 		yc := y[pl*out : (pl+1)*out]
 		dwTaps(yc, g.OW, g.OH, g.OW, xp, g.SH*p.wq, p.fwd, p.fwdMax, wc, false)
@@ -56,6 +66,17 @@ func depthwisePlanes(x, w []float32, c int, g ConvGeom, y []float32, lo, hi int)
 // goroutines, without it the n*c planes; every dx and dw element has one
 // writer, so the sums do not depend on the thread count.
 func DepthwiseBackwardBatch(x, w, dy []float32, n, c int, g ConvGeom, dx, dw []float32) {
+	depthwiseBackwardBatch(x, w, dy, n, c, g, dx, dw, false)
+}
+
+// DepthwiseReLUBackwardBatch is the backward of DepthwiseReLUBatch: dw
+// from relu(x), recomputed per plane, and dx the gradient with respect to
+// x itself (masked where the ReLU passes nothing), added to dx.
+func DepthwiseReLUBackwardBatch(x, w, dy []float32, n, c int, g ConvGeom, dx, dw []float32) {
+	depthwiseBackwardBatch(x, w, dy, n, c, g, dx, dw, true)
+}
+
+func depthwiseBackwardBatch(x, w, dy []float32, n, c int, g ConvGeom, dx, dw []float32, relu bool) {
 	checkDepthwise("DepthwiseBackward", n, c, g, x, w, nil, dy)
 	if dx != nil {
 		checkLen("DepthwiseBackward", "dx", dx, n*c*g.H*g.W)
@@ -68,7 +89,7 @@ func DepthwiseBackwardBatch(x, w, dy []float32, n, c int, g ConvGeom, dx, dw []f
 	}
 	work := n * c * g.OH * g.OW * g.KH * g.KW
 	j := newPlaneJob(jobDWBwd)
-	j.x, j.w, j.dy, j.n, j.c, j.g, j.dx, j.dw = x, w, dy, n, c, g, dx, dw
+	j.x, j.w, j.dy, j.n, j.c, j.g, j.dx, j.dw, j.relu = x, w, dy, n, c, g, dx, dw, relu
 	if dw == nil {
 		j.kind = jobDWBwdData
 		j.run(n*c, work)
@@ -77,8 +98,9 @@ func DepthwiseBackwardBatch(x, w, dy []float32, n, c int, g ConvGeom, dx, dw []f
 	j.run(c, work)
 }
 
-// dwBackwardPlane does plane pl (image pl/c, channel pl%c).
-func dwBackwardPlane(s *dwScratch, x, w, dy []float32, c, pl int, dx, dw []float32) {
+// dwBackwardPlane does plane pl (image pl/c, channel pl%c), of relu(x) with
+// relu: the plane's input gradient goes through the ReLU's mask.
+func dwBackwardPlane(s *dwScratch, x, w, dy []float32, c, pl int, dx, dw []float32, relu bool) {
 	p := &s.plan
 	g := p.g
 	kk := g.KH * g.KW
@@ -86,7 +108,7 @@ func dwBackwardPlane(s *dwScratch, x, w, dy []float32, c, pl int, dx, dw []float
 	in, out := g.H*g.W, g.OH*g.OW
 	dyc := dy[pl*out : (pl+1)*out]
 	if dw != nil && out > 0 {
-		xp := p.padInput(x[pl*in:(pl+1)*in], s.xp)
+		xp := p.padInput(x[pl*in:(pl+1)*in], s.xp, relu)
 		dwGradW(dyc, g.OH, g.OW, g.OW, xp, g.SH*p.wq, p.fwd, p.fwdMax, dw[ch*kk:(ch+1)*kk])
 	}
 	if dx == nil || out == 0 {
@@ -94,6 +116,13 @@ func dwBackwardPlane(s *dwScratch, x, w, dy []float32, c, pl int, dx, dw []float
 	}
 	wc := w[ch*kk : (ch+1)*kk]
 	dxc := dx[pl*in : (pl+1)*in]
+	if relu {
+		// The gradient of relu(x) into a clear plane, masked into dx.
+		dxr := s.dxr[:in]
+		clear(dxr)
+		defer ReLUMaskAdd(dxr, x[pl*in:(pl+1)*in], dxc)
+		dxc = dxr
+	}
 	dyp := p.padGrad(dyc, s.dyp)
 	for i, t := range p.bwdTap {
 		s.w[i] = wc[t]

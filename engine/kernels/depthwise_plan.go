@@ -89,13 +89,27 @@ func (p *dwPlan) initBackward() {
 	p.bwdStart[nc] = len(p.bwdTap)
 }
 
-// padInput writes plane x into dst in the padded, phase-split layout (or
-// returns x itself for a direct plan).
-func (p *dwPlan) padInput(x, dst []float32) []float32 {
+// padInput writes plane x, or relu(x) with relu, into dst in the padded,
+// phase-split layout (or returns x itself for a direct plan without relu).
+func (p *dwPlan) padInput(x, dst []float32, relu bool) []float32 {
 	g := p.g
 	if p.direct {
+		if relu {
+			ReLURow(x[:g.H*g.W], dst)
+			return dst[:g.H*g.W]
+		}
 		return x[:g.H*g.W]
 	}
+	dst = p.padPlanes(x, dst)
+	if relu {
+		ReLURow(dst, dst) // the zeros stay
+	}
+	return dst
+}
+
+// padPlanes is padInput's layout for a plan that is not direct.
+func (p *dwPlan) padPlanes(x, dst []float32) []float32 {
+	g := p.g
 	dst = dst[:g.SW*p.hp*p.wq]
 	if g.SW == 1 {
 		// One clear and one block copy instead of per-row work.
@@ -151,6 +165,7 @@ type dwScratch struct {
 	plan    dwPlan
 	xp, dyp []float32
 	tmp     []float32
+	dxr     []float32 // a plane's input gradient before the ReLU's mask
 	offs    []int
 	w       []float32
 }
@@ -163,6 +178,7 @@ func getDWScratch(g ConvGeom) *dwScratch {
 	s.xp = growFloats(s.xp, g.SW*s.plan.hp*s.plan.wq)
 	s.dyp = growFloats(s.dyp, s.plan.hd*s.plan.wd)
 	s.tmp = growFloats(s.tmp, g.SW*(g.H/g.SH+1)*s.plan.wq)
+	s.dxr = growFloats(s.dxr, g.H*g.W)
 	s.offs = growInts(s.offs, g.KH*g.KW)
 	s.w = growFloats(s.w, g.KH*g.KW)
 	return s

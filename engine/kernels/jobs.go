@@ -12,6 +12,7 @@ type planeJob struct {
 	n, c                      int
 	g                         ConvGeom
 	countPad                  bool // average pools: count_include_pad
+	relu                      bool // depthwise: of relu(x)
 	total, parts              int
 	wg                        sync.WaitGroup
 }
@@ -59,18 +60,18 @@ func (j *planeJob) runPart(p int) {
 	case jobCol2im:
 		col2imChannels(j.cols, j.g, j.dx, lo, hi)
 	case jobDWFwd:
-		depthwisePlanes(j.x, j.w, j.c, j.g, j.y, lo, hi)
+		depthwisePlanes(j.x, j.w, j.c, j.g, j.y, j.relu, lo, hi)
 	case jobDWBwdData:
 		s := getDWScratch(j.g)
 		for pl := lo; pl < hi; pl++ {
-			dwBackwardPlane(s, j.x, j.w, j.dy, j.c, pl, j.dx, nil)
+			dwBackwardPlane(s, j.x, j.w, j.dy, j.c, pl, j.dx, nil, j.relu)
 		}
 		dwScratchPool.put(s)
 	case jobDWBwd:
 		s := getDWScratch(j.g)
 		for ch := lo; ch < hi; ch++ {
 			for img := 0; img < j.n; img++ {
-				dwBackwardPlane(s, j.x, j.w, j.dy, j.c, img*j.c+ch, j.dx, j.dw)
+				dwBackwardPlane(s, j.x, j.w, j.dy, j.c, img*j.c+ch, j.dx, j.dw, j.relu)
 			}
 		}
 		dwScratchPool.put(s)

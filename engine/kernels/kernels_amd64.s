@@ -5799,18 +5799,19 @@ done:
 // func reluMaskAVX512(dy *float32, y *float32, dx *float32, n int)
 // Requires: AVX, AVX512F, BMI2
 TEXT ·reluMaskAVX512(SB), NOSPLIT, $0-32
-	MOVQ  dy+0(FP), AX
-	MOVQ  y+8(FP), CX
-	MOVQ  dx+16(FP), DX
-	MOVQ  n+24(FP), BX
-	MOVQ  BX, SI
-	ANDQ  $-16, SI
-	SHLQ  $0x02, SI
-	ANDQ  $0x0000000f, BX
-	JZ    nomask
-	MOVL  $0x0000ffff, DI
-	BZHIL BX, DI, DI
-	KMOVW DI, K1
+	MOVQ   dy+0(FP), AX
+	MOVQ   y+8(FP), CX
+	MOVQ   dx+16(FP), DX
+	MOVQ   n+24(FP), BX
+	VPXORD Z31, Z31, Z31
+	MOVQ   BX, SI
+	ANDQ   $-16, SI
+	SHLQ   $0x02, SI
+	ANDQ   $0x0000000f, BX
+	JZ     nomask
+	MOVL   $0x0000ffff, DI
+	BZHIL  BX, DI, DI
+	KMOVW  DI, K1
 
 nomask:
 	XORQ DI, DI
@@ -5820,19 +5821,19 @@ v4:
 	CMPQ        R8, SI
 	JG          v1
 	VMOVDQU32   (CX)(DI*1), Z0
-	VPTESTMD    Z0, Z0, K2
+	VPCMPGTD    Z31, Z0, K2
 	VMOVDQU32.Z (AX)(DI*1), K2, Z0
 	VMOVDQU32   Z0, (DX)(DI*1)
 	VMOVDQU32   64(CX)(DI*1), Z1
-	VPTESTMD    Z1, Z1, K2
+	VPCMPGTD    Z31, Z1, K2
 	VMOVDQU32.Z 64(AX)(DI*1), K2, Z1
 	VMOVDQU32   Z1, 64(DX)(DI*1)
 	VMOVDQU32   128(CX)(DI*1), Z2
-	VPTESTMD    Z2, Z2, K2
+	VPCMPGTD    Z31, Z2, K2
 	VMOVDQU32.Z 128(AX)(DI*1), K2, Z2
 	VMOVDQU32   Z2, 128(DX)(DI*1)
 	VMOVDQU32   192(CX)(DI*1), Z3
-	VPTESTMD    Z3, Z3, K2
+	VPCMPGTD    Z31, Z3, K2
 	VMOVDQU32.Z 192(AX)(DI*1), K2, Z3
 	VMOVDQU32   Z3, 192(DX)(DI*1)
 	ADDQ        $0x00000100, DI
@@ -5842,7 +5843,7 @@ v1:
 	CMPQ        DI, SI
 	JGE         tail
 	VMOVDQU32   (CX)(DI*1), Z0
-	VPTESTMD    Z0, Z0, K2
+	VPCMPGTD    Z31, Z0, K2
 	VMOVDQU32.Z (AX)(DI*1), K2, Z0
 	VMOVDQU32   Z0, (DX)(DI*1)
 	ADDQ        $0x00000040, DI
@@ -5852,7 +5853,7 @@ tail:
 	TESTQ       BX, BX
 	JZ          done
 	VMOVDQU32.Z (CX)(DI*1), K1, Z0
-	VPTESTMD    Z0, Z0, K2
+	VPCMPGTD    Z31, Z0, K2
 	VMOVDQU32.Z (AX)(DI*1), K2, Z0
 	VMOVDQU32   Z0, K1, (DX)(DI*1)
 
@@ -5863,18 +5864,19 @@ done:
 // func reluMaskAddAVX512(dy *float32, y *float32, dx *float32, n int)
 // Requires: AVX, AVX512F, BMI2
 TEXT ·reluMaskAddAVX512(SB), NOSPLIT, $0-32
-	MOVQ  dy+0(FP), AX
-	MOVQ  y+8(FP), CX
-	MOVQ  dx+16(FP), DX
-	MOVQ  n+24(FP), BX
-	MOVQ  BX, SI
-	ANDQ  $-16, SI
-	SHLQ  $0x02, SI
-	ANDQ  $0x0000000f, BX
-	JZ    nomask
-	MOVL  $0x0000ffff, DI
-	BZHIL BX, DI, DI
-	KMOVW DI, K1
+	MOVQ   dy+0(FP), AX
+	MOVQ   y+8(FP), CX
+	MOVQ   dx+16(FP), DX
+	MOVQ   n+24(FP), BX
+	VPXORD Z31, Z31, Z31
+	MOVQ   BX, SI
+	ANDQ   $-16, SI
+	SHLQ   $0x02, SI
+	ANDQ   $0x0000000f, BX
+	JZ     nomask
+	MOVL   $0x0000ffff, DI
+	BZHIL  BX, DI, DI
+	KMOVW  DI, K1
 
 nomask:
 	XORQ DI, DI
@@ -5884,25 +5886,25 @@ v4:
 	CMPQ        R8, SI
 	JG          v1
 	VMOVDQU32   (CX)(DI*1), Z0
-	VPTESTMD    Z0, Z0, K2
+	VPCMPGTD    Z31, Z0, K2
 	VMOVDQU32.Z (AX)(DI*1), K2, Z0
 	VMOVDQU32   (DX)(DI*1), Z4
 	VADDPS      Z0, Z4, Z4
 	VMOVDQU32   Z4, (DX)(DI*1)
 	VMOVDQU32   64(CX)(DI*1), Z1
-	VPTESTMD    Z1, Z1, K2
+	VPCMPGTD    Z31, Z1, K2
 	VMOVDQU32.Z 64(AX)(DI*1), K2, Z1
 	VMOVDQU32   64(DX)(DI*1), Z5
 	VADDPS      Z1, Z5, Z5
 	VMOVDQU32   Z5, 64(DX)(DI*1)
 	VMOVDQU32   128(CX)(DI*1), Z2
-	VPTESTMD    Z2, Z2, K2
+	VPCMPGTD    Z31, Z2, K2
 	VMOVDQU32.Z 128(AX)(DI*1), K2, Z2
 	VMOVDQU32   128(DX)(DI*1), Z6
 	VADDPS      Z2, Z6, Z6
 	VMOVDQU32   Z6, 128(DX)(DI*1)
 	VMOVDQU32   192(CX)(DI*1), Z3
-	VPTESTMD    Z3, Z3, K2
+	VPCMPGTD    Z31, Z3, K2
 	VMOVDQU32.Z 192(AX)(DI*1), K2, Z3
 	VMOVDQU32   192(DX)(DI*1), Z7
 	VADDPS      Z3, Z7, Z7
@@ -5914,7 +5916,7 @@ v1:
 	CMPQ        DI, SI
 	JGE         tail
 	VMOVDQU32   (CX)(DI*1), Z0
-	VPTESTMD    Z0, Z0, K2
+	VPCMPGTD    Z31, Z0, K2
 	VMOVDQU32.Z (AX)(DI*1), K2, Z0
 	VMOVDQU32   (DX)(DI*1), Z4
 	VADDPS      Z0, Z4, Z4
@@ -5926,7 +5928,7 @@ tail:
 	TESTQ       BX, BX
 	JZ          done
 	VMOVDQU32.Z (CX)(DI*1), K1, Z0
-	VPTESTMD    Z0, Z0, K2
+	VPCMPGTD    Z31, Z0, K2
 	VMOVDQU32.Z (AX)(DI*1), K2, Z0
 	VMOVDQU32.Z (DX)(DI*1), K1, Z4
 	VADDPS      Z0, Z4, Z4

@@ -189,12 +189,12 @@ func addRowsAVX512(dst *float32, dstStride int, src *float32, srcStride int, row
 //go:noescape
 func reluAVX512(x *float32, y *float32, n int)
 
-// reluMaskAVX512 writes dx[i] = dy[i] where y[i]'s bits are non-zero, else +0.
+// reluMaskAVX512 writes dx[i] = dy[i] where y[i] > 0 as int32, else +0.
 //
 //go:noescape
 func reluMaskAVX512(dy *float32, y *float32, dx *float32, n int)
 
-// reluMaskAddAVX512 adds dy[i] to dx[i] where y[i]'s bits are non-zero (+0 elsewhere).
+// reluMaskAddAVX512 adds dy[i] to dx[i] where y[i] > 0 as int32 (+0 elsewhere).
 //
 //go:noescape
 func reluMaskAddAVX512(dy *float32, y *float32, dx *float32, n int)

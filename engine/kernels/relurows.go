@@ -27,7 +27,7 @@ func ReLURow(x, y []float32) {
 }
 
 // ReLUMask writes dx[i] = dy[i] where the ReLU output y[i] is non-zero,
-// else +0 (len(y), len(dx) >= len(dy)).
+// else +0 (len(y), len(dx) >= len(dy)); y may be the ReLU's input instead.
 func ReLUMask(dy, y, dx []float32) {
 	if len(dy) == 0 {
 		return
@@ -60,9 +60,9 @@ func ReLUMaskAdd(dy, y, dx []float32) {
 	}
 }
 
-// reluGate is all ones where the ReLU output y (never negative) is
-// non-zero, else zero.
-func reluGate(y uint32) uint32 { return uint32(-int32(y) >> 31) }
+// reluGate is all ones where y is positive as an int32 (the ReLU output
+// non-zero, or its input above +0), else zero.
+func reluGate(y uint32) uint32 { return uint32(-int64(int32(y)) >> 63) }
 
 // bitsOf views f as the IEEE-754 bit patterns of its values.
 func bitsOf(f []float32) []uint32 {

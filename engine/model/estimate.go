@@ -32,7 +32,8 @@ func (e Estimate) String() string {
 // EstimateTraining estimates a training step of net on batch images, with
 // slots optimizer values per learned parameter (SGD with momentum: 1; Adam:
 // 2). Every node's output is counted as kept for backward, as the tape
-// keeps it. In a search supernet, at most active(nd) inputs of a Mix node
+// keeps it, but for the nodes the engine does not run: repeats of an
+// earlier node, and ReLUs fused into the convolutions they feed. In a search supernet, at most active(nd) inputs of a Mix node
 // run (0: all of them): its inputs' exclusive branches are counted for the
 // most expensive ones only, so that single-path methods (one op per edge,
 // two edges per node) are not charged for what they never run.
@@ -48,20 +49,26 @@ func EstimateTraining(net *spec.Net, batch, slots int, active func(nd *spec.Node
 			}
 		}
 	}
+	same := mergeMap(net, true)
 	a := activations{net: net, batch: int64(batch), active: active, uses: make([]int, len(net.Nodes)),
-		same: mergeMap(net, true)}
-	for id, nd := range net.Nodes {
+		same: same, fused: fuseReLUs(net, same)}
+	runs := make([]bool, len(net.Nodes))
+	for id := range net.Nodes {
 		if a.same[id] != id {
 			continue // merged: the engine runs it once, as the node it repeats
 		}
-		for _, in := range nd.Inputs {
-			a.uses[a.same[in]]++
+		runs[id] = true
+		for _, in := range a.inputs(id) {
+			a.uses[in]++
 		}
+	}
+	for c := range a.fused {
+		runs[a.same[net.Nodes[c].Inputs[0]]] = false // the fused ReLU
 	}
 	// Every node with other than one consumer roots the branch of nodes
 	// that only it consumes; together the branches cover the graph once.
 	for id := range net.Nodes {
-		if a.same[id] == id && a.uses[id] != 1 {
+		if runs[id] && a.uses[id] != 1 {
 			e.Activations = spec.AddSat(e.Activations, a.branch(id))
 		}
 	}
@@ -73,7 +80,20 @@ type activations struct {
 	batch  int64
 	active func(nd *spec.Node) int
 	uses   []int
-	same   []int // merged nodes (plan.go)
+	same   []int       // merged nodes (plan.go)
+	fused  map[int]int // convolutions with a fused ReLU, and the node each reads
+}
+
+// inputs is the nodes that node id reads as the engine runs it.
+func (a *activations) inputs(id int) []int {
+	ins := make([]int, len(a.net.Nodes[id].Inputs))
+	for k, in := range a.net.Nodes[id].Inputs {
+		ins[k] = a.same[in]
+	}
+	if src, ok := a.fused[id]; ok {
+		ins[0] = src
+	}
+	return ins
 }
 
 // branch is the bytes of node id and of the inputs only it consumes.
@@ -84,8 +104,8 @@ func (a *activations) branch(id int) int64 {
 		return 0 // the input batch is the caller's
 	}
 	var parts []int64
-	for _, in := range nd.Inputs {
-		if in = a.same[in]; a.uses[in] == 1 {
+	for _, in := range a.inputs(id) {
+		if a.uses[in] == 1 {
 			parts = append(parts, a.branch(in))
 		}
 	}

@@ -58,8 +58,8 @@ func (m *Model) forward(ctx *nn.Ctx, x *nn.Tensor, folded map[int]foldedConv) (l
 		nd := &m.Net.Nodes[id]
 		var y *nn.Tensor
 		var err error
-		if f, ok := folded[id]; ok {
-			y = nn.Conv2d(ctx, vals[p.inputs[id][0]], f.w, f.b, convOpts(nd))
+		if f, ok := folded[id]; ok || p.reluIn[id] {
+			y = m.conv(ctx, nd, vals[p.inputs[id][0]], f, p.reluIn[id])
 		} else {
 			y, err = m.run(ctx, nd, p.inputs[id], vals, x)
 		}
@@ -98,6 +98,19 @@ func checkShape(nd *spec.Node, y *nn.Tensor, n int) error {
 		return fmt.Errorf("output %v does not match the spec's %v", y.Shape, nd.Out)
 	}
 	return nil
+}
+
+// conv runs convolution nd on x, or on relu(x) with reluIn, with its batch
+// norm folded in when f has weights.
+func (m *Model) conv(ctx *nn.Ctx, nd *spec.Node, x *nn.Tensor, f foldedConv, reluIn bool) *nn.Tensor {
+	ps := m.params[nd.ID]
+	w, b := ps[0], optional(ps, 1)
+	if f.w != nil {
+		w, b = f.w, f.b
+	}
+	o := convOpts(nd)
+	o.ReLUIn = reluIn
+	return nn.Conv2d(ctx, x, w, b, o)
 }
 
 func convOpts(nd *spec.Node) nn.ConvOpts {

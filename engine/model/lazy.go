@@ -80,6 +80,8 @@ func (m *Model) ForwardMixed(ctx *nn.Ctx, x *nn.Tensor, mixer Mixer) (logits *nn
 		var y *nn.Tensor
 		if nd.Kind == spec.Mix {
 			y, err = m.runMix(ctx, nd, mixer, active[id], vals, x)
+		} else if src, ok := m.fused[id]; ok {
+			y = m.conv(ctx, nd, vals[src], foldedConv{}, true)
 		} else {
 			y, err = m.run(ctx, nd, m.inputsOf(nd), vals, x)
 		}
@@ -98,8 +100,8 @@ func (m *Model) ForwardMixed(ctx *nn.Ctx, x *nn.Tensor, mixer Mixer) (logits *nn
 				release(m.same[nd.Inputs[k]])
 			}
 		} else {
-			for _, in := range nd.Inputs {
-				release(m.same[in])
+			for _, in := range m.inputsOf(nd) {
+				release(in)
 			}
 		}
 	}
@@ -136,8 +138,8 @@ func (m *Model) planMixed(mixer Mixer) (active [][]int, uses []int, err error) {
 		}
 		nd := &nodes[id]
 		if nd.Kind != spec.Mix {
-			for _, in := range nd.Inputs {
-				uses[m.same[in]]++
+			for _, in := range m.inputsOf(nd) {
+				uses[in]++
 			}
 			continue
 		}
@@ -205,11 +207,15 @@ func (m *Model) runMix(ctx *nn.Ctx, nd *spec.Node, mixer Mixer, act []int, vals 
 	return y, nil
 }
 
-// inputsOf is the merged nodes that nd reads.
+// inputsOf is the merged nodes that nd reads (a convolution with a fused
+// ReLU, the ReLU's input).
 func (m *Model) inputsOf(nd *spec.Node) []int {
 	ins := make([]int, len(nd.Inputs))
 	for k, in := range nd.Inputs {
 		ins[k] = m.same[in]
+	}
+	if src, ok := m.fused[nd.ID]; ok {
+		ins[0] = src
 	}
 	return ins
 }

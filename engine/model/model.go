@@ -17,8 +17,9 @@ type Model struct {
 
 	params   [][]*nn.Tensor // per node, in the node's spec order
 	dropPath float64
-	same     []int   // merged nodes, for ForwardMixed (mergeMap)
-	plans    [4]plan // training: [0] without, [1] with the auxiliary head; evaluation: [2], [3] without gradients (batch norms folded); all merged
+	same     []int       // merged nodes, for ForwardMixed (mergeMap)
+	fused    map[int]int // for ForwardMixed: convolutions with a fused ReLU, and the node each reads (fuseReLUs)
+	plans    [4]plan     // training: [0] without, [1] with the auxiliary head; evaluation: [2], [3] without gradients (batch norms folded); all merged
 }
 
 // New checks net and creates its parameters, initialised as PyTorch does by
@@ -52,10 +53,11 @@ func New(net *spec.Net, seed uint64) (*Model, error) {
 		}
 	}
 	m.same = mergeMap(net, true)
+	m.fused = fuseReLUs(net, m.same)
 	m.plans[0] = makePlan(net, false, true)
 	m.plans[1] = makePlan(net, net.AuxOut != 0, true)
 	m.plans[2] = makePlan(net, false, true)
-	m.plans[3] = makePlanFold(net, false, true, true)
+	m.plans[3] = makePlanWith(net, planOpts{merge: true, fold: true, fuse: true})
 	return m, nil
 }
 

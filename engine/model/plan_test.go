@@ -87,41 +87,94 @@ func TestEvalPlanMerges(t *testing.T) {
 // summed, the same parameter gradients as running every node.
 func TestTrainPlanMergesGradients(t *testing.T) {
 	net := dartsV2(t, true)
+	l1, g1 := trainStep(t, net, nil)
+	full := makePlan(net, true, false)
+	l2, g2 := trainStep(t, net, &full)
+	if l1 != l2 {
+		t.Fatalf("loss merged %v, every node %v", l1, l2)
+	}
+	gradsClose(t, g1, g2)
+}
+
+// TestTrainPlanFusesReLUs: the training plan runs no ReLU whose consumers
+// are all convolutions (DARTS_V2: those of the separable and dilated
+// convolutions and of the preprocessing), and gives the same loss bit for
+// bit and the same gradients, up to the order in which the masked
+// gradients of a state read by several convolutions add up, as the merged
+// plan that runs them.
+func TestTrainPlanFusesReLUs(t *testing.T) {
+	net := dartsV2(t, true)
+	m, err := New(net, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unfused := makePlanWith(net, planOpts{aux: true, merge: true})
+	relus := func(p plan) int {
+		n := 0
+		for _, id := range p.order {
+			if net.Nodes[id].Kind == spec.ReLU {
+				n++
+			}
+		}
+		return n
+	}
+	fusedRuns, plainRuns := relus(m.plans[1]), relus(unfused)
+	if len(m.plans[1].reluIn) == 0 || fusedRuns >= plainRuns {
+		t.Fatalf("fused plan: %d convolutions take a fused ReLU, %d ReLUs run (unfused %d)", len(m.plans[1].reluIn), fusedRuns, plainRuns)
+	}
+	for c := range m.plans[1].reluIn {
+		if net.Nodes[c].Kind != spec.Conv {
+			t.Fatalf("node %d (%s) marked for a fused ReLU", c, net.Nodes[c].Kind)
+		}
+	}
+	t.Logf("%d of %d ReLUs fused into %d convolutions", plainRuns-fusedRuns, plainRuns, len(m.plans[1].reluIn))
+	l1, g1 := trainStep(t, net, nil)
+	l2, g2 := trainStep(t, net, &unfused)
+	if l1 != l2 {
+		t.Fatalf("loss fused %v, unfused %v", l1, l2)
+	}
+	gradsClose(t, g1, g2)
+}
+
+// trainStep runs one training step's forward and backward of net (with its
+// auxiliary head, weight 0.4) on fixed inputs, with plan p in place of the
+// model's own when not nil, and returns the loss and the gradients.
+func trainStep(t *testing.T, net *spec.Net, p *plan) (float32, map[string][]float32) {
+	t.Helper()
 	r := rand.New(rand.NewPCG(4, 5))
 	x := nn.NewTensor(4, 3, 32, 32)
 	for i := range x.Data {
 		x.Data[i] = float32(r.NormFloat64())
 	}
 	labels := []int{1, 7, 3, 0}
-	step := func(merge bool) (float32, map[string][]float32) {
-		m, err := New(net, 9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !merge {
-			m.plans[1] = makePlan(net, true, false)
-		}
-		ctx := nn.NewCtx(1, 2)
-		logits, aux, err := m.Forward(ctx, x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		loss := nn.Add(ctx, nn.SoftmaxCrossEntropy(ctx, logits, labels, 0), nn.Scale(ctx, nn.SoftmaxCrossEntropy(ctx, aux, labels, 0), 0.4))
-		l := loss.Item()
-		if err := ctx.Backward(loss); err != nil {
-			t.Fatal(err)
-		}
-		g := map[string][]float32{}
-		for name, p := range m.Params.Learned() {
-			g[name] = slices.Clone(p.Grad)
-		}
-		return l, g
+	m, err := New(net, 9)
+	if err != nil {
+		t.Fatal(err)
 	}
-	l1, g1 := step(true)
-	l2, g2 := step(false)
-	if l1 != l2 {
-		t.Fatalf("loss merged %v, every node %v", l1, l2)
+	if p != nil {
+		m.plans[1] = *p
 	}
+	ctx := nn.NewCtx(1, 2)
+	logits, aux, err := m.Forward(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := nn.Add(ctx, nn.SoftmaxCrossEntropy(ctx, logits, labels, 0), nn.Scale(ctx, nn.SoftmaxCrossEntropy(ctx, aux, labels, 0), 0.4))
+	l := loss.Item()
+	if err := ctx.Backward(loss); err != nil {
+		t.Fatal(err)
+	}
+	g := map[string][]float32{}
+	for name, p := range m.Params.Learned() {
+		g[name] = slices.Clone(p.Grad)
+	}
+	return l, g
+}
+
+// gradsClose fails where two runs' gradients differ by more than float32
+// rounding (relative squared error 1e-10).
+func gradsClose(t *testing.T, g1, g2 map[string][]float32) {
+	t.Helper()
 	for name, a := range g1 {
 		b := g2[name]
 		var num, den float64
@@ -237,7 +290,7 @@ func TestMixedForwardMerges(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !merge {
-			m.same = mergeMap(net, false)
+			m.same, m.fused = mergeMap(net, false), nil
 		}
 		merged := 0
 		for id, s := range m.same {

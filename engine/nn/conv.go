@@ -9,6 +9,12 @@ type ConvOpts struct {
 	DH, DW int
 	Groups int
 	Pad    Pads
+	// ReLUIn convolves relu(x) instead of x, without storing relu(x): the
+	// ReLU is applied as each image or plane is read, and the gradient
+	// reaching x is masked where the ReLU passes nothing (the ReLU's rule:
+	// values with the sign bit set and zeros block it). Equal bit for bit
+	// to ReLU followed by the convolution.
+	ReLUIn bool
 }
 
 // Conv2d convolves x [N, Cin, H, W] with w [Cout, Cin/groups, KH, KW] and adds
@@ -43,7 +49,7 @@ func Conv2d(c *Ctx, x, w, b *Tensor, o ConvOpts) *Tensor {
 		return c.fail("conv2d: kernel %dx%d %+v does not fit input %v", KH, KW, o, x.Shape)
 	}
 	g := kernels.ConvGeom{KH: KH, KW: KW, SH: o.SH, SW: o.SW, PT: p.T, PL: p.L, DH: o.DH, DW: o.DW, H: H, W: W, OH: OH, OW: OW}
-	cv := convRun{c: c, g: g, n: N, cin: Cin, cout: Cout, groups: G}
+	cv := convRun{c: c, g: g, n: N, cin: Cin, cout: Cout, groups: G, relu: o.ReLUIn}
 	y := c.newOut([]int{N, Cout, OH, OW}, false, x, w, b)
 	cv.forward(x.Data, w.Data, y.Data)
 	if b != nil {
@@ -56,8 +62,8 @@ func Conv2d(c *Ctx, x, w, b *Tensor, o ConvOpts) *Tensor {
 		})
 	}
 	var keepX *Tensor
-	if w.requiresGrad {
-		keepX = x
+	if w.requiresGrad || o.ReLUIn && x.requiresGrad {
+		keepX = x // dw reads it, and the ReLU's mask
 	}
 	c.record(y, func(dy []float32) {
 		var dx, dw []float32

@@ -25,7 +25,14 @@ func convCase(name string, d dims4, cout, kh, kw int, o ConvOpts, bias, xGrad, w
 			if bias {
 				b = x[2]
 			}
-			return refConv(x[0], x[1], b, d, cout, kh, kw, o)
+			in := x[0]
+			if o.ReLUIn {
+				in = make([]float64, len(x[0]))
+				for i, v := range x[0] {
+					in[i] = max(v, 0)
+				}
+			}
+			return refConv(in, x[1], b, d, cout, kh, kw, o)
 		},
 	}
 }
@@ -63,10 +70,23 @@ func TestConv2dGrad(t *testing.T) {
 		// images in turn.
 		convCase("big-weights", dims4{2, 6, 3, 3}, 8, 3, 3, sq(1, 1, 1, 1), false, true, true),
 		convCase("big-weights-batch4", dims4{4, 6, 2, 2}, 8, 3, 3, sq(1, 1, 1, 1), false, true, true),
+		// relu(x) convolved: each path (im2col, pointwise, depthwise),
+		// images split or in turn.
+		convCase("relu-dense3x3", dims4{2, 3, 7, 5}, 4, 3, 3, reluIn(sq(1, 1, 1, 1)), true, true, true),
+		convCase("relu-pointwise-batch5", dims4{5, 3, 4, 3}, 4, 1, 1, reluIn(ConvOpts{}), false, true, true),
+		convCase("relu-1x1-stride2", dims4{2, 3, 7, 5}, 2, 1, 1, reluIn(ConvOpts{SH: 2, SW: 2}), false, true, true),
+		convCase("relu-depthwise5x5-s2-d2", dims4{2, 3, 9, 7}, 3, 5, 5, reluIn(sq(2, 4, 2, 3)), false, true, true),
+		convCase("relu-depthwise-input-grad-only", dims4{4, 3, 5, 4}, 3, 3, 3, reluIn(sq(1, 1, 1, 3)), false, true, false),
+		convCase("relu-dense-input-grad-only", dims4{4, 3, 5, 4}, 2, 3, 3, reluIn(sq(1, 1, 1, 1)), false, true, false),
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkOp(t, tc) })
 	}
+}
+
+func reluIn(o ConvOpts) ConvOpts {
+	o.ReLUIn = true
+	return o
 }
 
 func TestConv2dErrors(t *testing.T) {

@@ -17,10 +17,16 @@ import "gonas/engine/kernels"
 // images in order into its own buffer (the first chunk straight into dw)
 // and the chunk sums are then added in chunk order. So the weight gradient
 // does not depend on the thread count either.
+//
+// With relu the convolution is of relu(x) (ConvOpts.ReLUIn): each image's
+// ReLU is applied in the workspace as the image is read, the input gradient
+// goes through the ReLU's mask (gated by x itself), and relu(x) is never
+// stored.
 type convRun struct {
 	c                    *Ctx
 	g                    kernels.ConvGeom
 	n, cin, cout, groups int
+	relu                 bool
 }
 
 // maxDWChunks is the most chunks the weight gradient's image sum is cut
@@ -46,6 +52,33 @@ func (r *convRun) sizes() (hw, ohw, k, cog, cols int) {
 		cols = r.cin * g.KH * g.KW * ohw
 	}
 	return hw, ohw, k, r.cout / r.groups, cols
+}
+
+// wsLen is the workspace of one image: its im2col columns, then, with
+// relu, one image of relu(x) or of its input gradient.
+func (r *convRun) wsLen() int {
+	hw, _, _, _, ncols := r.sizes()
+	if r.relu {
+		ncols += r.cin * hw
+	}
+	return ncols
+}
+
+// input is image img's GEMM operand in ws: x_i, relu(x_i) or their im2col
+// columns.
+func (r *convRun) input(x, ws []float32, img int) []float32 {
+	hw, _, _, _, ncols := r.sizes()
+	b := x[img*r.cin*hw : (img+1)*r.cin*hw]
+	if r.relu {
+		rx := ws[ncols:][:len(b)]
+		kernels.ReLURow(b, rx)
+		b = rx
+	}
+	if ncols > 0 {
+		kernels.Im2col(b, r.cin, r.g, ws[:ncols])
+		b = ws[:ncols]
+	}
+	return b
 }
 
 // splitImages tells whether images go to separate threads (each GEMM
@@ -92,7 +125,7 @@ func (r *convRun) free(bufs [][]float32) {
 
 // forImages runs fn over the images, split over threads when splitImages
 // (fn's par false) or in turn with par true; ws are per-part workspaces.
-func (r *convRun) forImages(ncols int, fn func(par bool, cols []float32, img int)) {
+func (r *convRun) forImages(ncols int, fn func(par bool, ws []float32, img int)) {
 	if !r.splitImages() {
 		ws := r.temps(1, ncols, false)
 		for img := 0; img < r.n; img++ {
@@ -111,17 +144,17 @@ func (r *convRun) forImages(ncols int, fn func(par bool, cols []float32, img int
 }
 
 func (r *convRun) forward(x, w, y []float32) {
+	if r.depthwise() && r.relu {
+		kernels.DepthwiseReLUBatch(x, w, r.n, r.cin, r.g, y)
+		return
+	}
 	if r.depthwise() {
 		kernels.DepthwiseBatch(x, w, r.n, r.cin, r.g, y)
 		return
 	}
-	hw, ohw, k, cog, ncols := r.sizes()
-	r.forImages(ncols, func(par bool, cols []float32, img int) {
-		b := x[img*r.cin*hw : (img+1)*r.cin*hw]
-		if cols != nil {
-			kernels.Im2col(b, r.cin, r.g, cols)
-			b = cols
-		}
+	_, ohw, k, cog, _ := r.sizes()
+	r.forImages(r.wsLen(), func(par bool, ws []float32, img int) {
+		b := r.input(x, ws, img)
 		yi := y[img*r.cout*ohw:]
 		for gi := 0; gi < r.groups; gi++ {
 			gemm(par, false, false, cog, ohw, k, w[gi*cog*k:], k, b[gi*k*ohw:], ohw, 0, yi[gi*cog*ohw:], ohw)
@@ -137,7 +170,7 @@ func (r *convRun) backward(x, w, dy, dx, dw []float32, fresh bool) {
 	}
 	if r.depthwise() {
 		xs := x
-		if dw == nil {
+		if dw == nil && !r.relu {
 			// x may be released; the kernel reads it only for dw but
 			// checks its length: dx has the same.
 			xs = dx
@@ -145,10 +178,14 @@ func (r *convRun) backward(x, w, dy, dx, dw []float32, fresh bool) {
 		if fresh {
 			pclear(dx)
 		}
+		if r.relu {
+			kernels.DepthwiseReLUBackwardBatch(xs, w, dy, r.n, r.cin, r.g, dx, dw)
+			return
+		}
 		kernels.DepthwiseBackwardBatch(xs, w, dy, r.n, r.cin, r.g, dx, dw)
 		return
 	}
-	_, _, _, _, ncols := r.sizes()
+	ncols := r.wsLen()
 	chunks := 0
 	if dw != nil {
 		chunks = r.dwChunks(len(x), len(dy), len(dw))
@@ -166,7 +203,7 @@ func (r *convRun) backward(x, w, dy, dx, dw []float32, fresh bool) {
 		r.free(ws)
 	}
 	if dx != nil {
-		r.forImages(ncols, func(par bool, cols []float32, img int) { r.dataGrad(par, cols, w, dy, dx, img, fresh) })
+		r.forImages(ncols, func(par bool, ws []float32, img int) { r.dataGrad(par, ws, x, w, dy, dx, img, fresh) })
 	}
 }
 
@@ -185,7 +222,7 @@ func (r *convRun) backwardChunks(chunks, ncols int, x, w, dy, dx, dw []float32, 
 			for img := ch * r.n / chunks; img < (ch+1)*r.n/chunks; img++ {
 				r.weightGrad(false, ws[part], x, dy, acc, img)
 				if dx != nil {
-					r.dataGrad(false, ws[part], w, dy, dx, img, fresh)
+					r.dataGrad(false, ws[part], x, w, dy, dx, img, fresh)
 				}
 			}
 		}
@@ -198,13 +235,9 @@ func (r *convRun) backwardChunks(chunks, ncols int, x, w, dy, dx, dw []float32, 
 }
 
 // weightGrad adds image img's weight gradient dy_i x cols_i^T to acc.
-func (r *convRun) weightGrad(par bool, cols, x, dy, acc []float32, img int) {
-	hw, ohw, k, cog, _ := r.sizes()
-	b := x[img*r.cin*hw : (img+1)*r.cin*hw]
-	if cols != nil {
-		kernels.Im2col(b, r.cin, r.g, cols)
-		b = cols
-	}
+func (r *convRun) weightGrad(par bool, ws, x, dy, acc []float32, img int) {
+	_, ohw, k, cog, _ := r.sizes()
+	b := r.input(x, ws, img)
 	dyi := dy[img*r.cout*ohw:]
 	for gi := 0; gi < r.groups; gi++ {
 		gemm(par, false, true, cog, k, ohw, dyi[gi*cog*ohw:], ohw, b[gi*k*ohw:], ohw, 1, acc[gi*cog*k:], k)
@@ -212,26 +245,41 @@ func (r *convRun) weightGrad(par bool, cols, x, dy, acc []float32, img int) {
 }
 
 // dataGrad adds image img's input gradient W^T dy_i (through col2im unless
-// pointwise) to dx, or writes it when fresh; cols is overwritten.
-func (r *convRun) dataGrad(par bool, cols, w, dy, dx []float32, img int, fresh bool) {
-	hw, ohw, k, cog, _ := r.sizes()
+// pointwise; through the ReLU's mask, gated by x_i, with relu) to dx, or
+// writes it when fresh; ws is overwritten.
+func (r *convRun) dataGrad(par bool, ws, x, w, dy, dx []float32, img int, fresh bool) {
+	hw, ohw, k, cog, ncols := r.sizes()
 	dyi := dy[img*r.cout*ohw:]
 	dxi := dx[img*r.cin*hw : (img+1)*r.cin*hw]
-	if cols == nil {
-		beta := float32(1)
-		if fresh {
-			beta = 0
+	out, add := dxi, !fresh // the gradient of the convolution's own input
+	if r.relu {
+		out, add = ws[ncols:][:len(dxi)], false
+	}
+	if ncols == 0 {
+		beta := float32(0)
+		if add {
+			beta = 1
 		}
 		for gi := 0; gi < r.groups; gi++ {
-			gemm(par, true, false, k, hw, cog, w[gi*cog*k:], k, dyi[gi*cog*hw:], hw, beta, dxi[gi*k*hw:], hw)
+			gemm(par, true, false, k, hw, cog, w[gi*cog*k:], k, dyi[gi*cog*hw:], hw, beta, out[gi*k*hw:], hw)
 		}
+	} else {
+		cols := ws[:ncols]
+		for gi := 0; gi < r.groups; gi++ {
+			gemm(par, true, false, k, ohw, cog, w[gi*cog*k:], k, dyi[gi*cog*ohw:], ohw, 0, cols[gi*k*ohw:], ohw)
+		}
+		if !add {
+			clear(out)
+		}
+		kernels.Col2im(cols, r.cin, r.g, out)
+	}
+	if !r.relu {
 		return
 	}
-	for gi := 0; gi < r.groups; gi++ {
-		gemm(par, true, false, k, ohw, cog, w[gi*cog*k:], k, dyi[gi*cog*ohw:], ohw, 0, cols[gi*k*ohw:], ohw)
-	}
+	xi := x[img*r.cin*hw : (img+1)*r.cin*hw]
 	if fresh {
-		clear(dxi)
+		kernels.ReLUMask(out, xi, dxi)
+		return
 	}
-	kernels.Col2im(cols, r.cin, r.g, dxi)
+	kernels.ReLUMaskAdd(out, xi, dxi)
 }

@@ -1,5 +1,7 @@
 package nn
 
+import "gonas/engine/kernels"
+
 // DropPath zeroes whole samples of x [N, ...] with probability p and scales
 // the kept ones by 1/(1-p) (DARTS's drop_path: per-sample Bernoulli(keep)
 // mask, x/keep*mask, computed as x*(mask/keep)). It draws N uniforms from the context's random source,
@@ -29,11 +31,7 @@ func DropPath(c *Ctx, x *Tensor, p float64) *Tensor {
 	y := c.newOut(append([]int(nil), x.Shape...), false, x)
 	parallel(n, len(x.Data), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := scale[i]
-			ys := y.Data[i*per : (i+1)*per]
-			for j, v := range x.Data[i*per : (i+1)*per] {
-				ys[j] = v * s
-			}
+			scaleRow(x.Data[i*per:(i+1)*per], y.Data[i*per:(i+1)*per], scale[i])
 		}
 	})
 	c.record(y, func(dy []float32) {
@@ -46,9 +44,7 @@ func DropPath(c *Ctx, x *Tensor, p float64) *Tensor {
 				case fresh && s == 0:
 					clear(dxs)
 				case fresh:
-					for j, d := range dy[i*per : (i+1)*per] {
-						dxs[j] = d * s
-					}
+					scaleRow(dy[i*per:(i+1)*per], dxs, s)
 				case s != 0:
 					for j, d := range dy[i*per : (i+1)*per] {
 						dxs[j] += d * s
@@ -59,3 +55,7 @@ func DropPath(c *Ctx, x *Tensor, p float64) *Tensor {
 	})
 	return y
 }
+
+// scaleRow writes y[i] = x[i]*s (the vector kernel's x*s + 0, which only
+// turns a -0 product into +0).
+func scaleRow(x, y []float32, s float32) { kernels.BNApply(x, y, s, 0) }

@@ -90,24 +90,28 @@ func reluAVX512() {
 	})
 }
 
-// reluMaskAVX512 emits dx = dy where y's bits are non-zero, else +0; add
-// selects dx += that.
+// reluMaskAVX512 emits dx = dy where y is positive as a signed integer,
+// else +0; add selects dx += that. For a ReLU output y (no sign bit set)
+// that is where its bits are non-zero, and for the ReLU's input it is the
+// same gate: positive values, +Inf and positive NaNs pass; zeros and
+// anything with the sign bit set do not.
 func reluMaskAVX512(name string, add bool) {
 	TEXT(name, NOSPLIT, "func(dy, y, dx *float32, n int)")
 	Pragma("noescape")
 	if add {
-		Doc(name + " adds dy[i] to dx[i] where y[i]'s bits are non-zero (+0 elsewhere).")
+		Doc(name + " adds dy[i] to dx[i] where y[i] > 0 as int32 (+0 elsewhere).")
 	} else {
-		Doc(name + " writes dx[i] = dy[i] where y[i]'s bits are non-zero, else +0.")
+		Doc(name + " writes dx[i] = dy[i] where y[i] > 0 as int32, else +0.")
 	}
 	dy := Load(Param("dy"), GP64())
 	y := Load(Param("y"), GP64())
 	dx := Load(Param("dx"), GP64())
 	n := Load(Param("n"), GP64())
+	VPXORD(Z31, Z31, Z31)
 	streamAVX512([]Register{dy, y, dx}, n, func(at func(int) Mem, j int, masked bool) {
 		v := zmm(4)[j]
 		load(at(1), v, masked)
-		VPTESTMD(v, v, K2)
+		VPCMPGTD(Z31, v, K2)
 		VMOVDQU32_Z(at(0), K2, v)
 		if add {
 			u := zmm(8)[4+j]
