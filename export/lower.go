@@ -47,6 +47,7 @@ var lowerers = map[spec.Kind]lowerFunc{
 	spec.Add:     (*lowering).add,
 	spec.Concat:  (*lowering).concat,
 	spec.Zero:    (*lowering).zero,
+	spec.Noise:   (*lowering).zero, // its evaluation-mode value: the mean, zeros
 	spec.Pad:     (*lowering).pad,
 	spec.Shuffle: (*lowering).shuffle,
 	spec.Slice:   (*lowering).slice,

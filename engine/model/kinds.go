@@ -52,6 +52,9 @@ var forwards = map[spec.Kind]forwardFunc{
 	spec.Zero: func(_ *Model, ctx *nn.Ctx, nd *spec.Node, ins, _ []*nn.Tensor) (*nn.Tensor, error) {
 		return nn.Zero(ctx, ins[0], max(nd.Stride, 1)), nil
 	},
+	spec.Noise: func(_ *Model, ctx *nn.Ctx, nd *spec.Node, ins, _ []*nn.Tensor) (*nn.Tensor, error) {
+		return nn.Noise(ctx, ins[0], max(nd.Stride, 1)), nil
+	},
 	spec.Pad: func(_ *Model, ctx *nn.Ctx, nd *spec.Node, ins, _ []*nn.Tensor) (*nn.Tensor, error) {
 		return nn.Pad2d(ctx, ins[0], pads(nd.Pad)), nil
 	},

@@ -243,6 +243,21 @@ func Zero(c *Ctx, x *Tensor, stride int) *Tensor {
 	return c.newOut([]int{n, ch, (h + stride - 1) / stride, (w + stride - 1) / stride}, true)
 }
 
+// Noise is RobustDARTS's noise op: in training, standard normal values of
+// Zero's output shape for x, drawn from the context's random source in
+// order (deterministic for a seed, and no gradient flows to x); in eval
+// mode their mean, zeros.
+func Noise(c *Ctx, x *Tensor, stride int) *Tensor {
+	y := Zero(c, x, stride)
+	if c.err != nil || !c.train {
+		return y
+	}
+	for i := range y.Data {
+		y.Data[i] = float32(c.rng.NormFloat64())
+	}
+	return y
+}
+
 // GlobalAvgPool averages each channel plane of x [N, C, H, W] into [N, C, 1, 1].
 func GlobalAvgPool(c *Ctx, x *Tensor) *Tensor {
 	if !c.check("gap", x) {

@@ -252,6 +252,20 @@ func (b *Builder) Zero(name string, x, stride int) int {
 		Out: Shape{in.C, (in.H + s - 1) / s, (in.W + s - 1) / s}})
 }
 
+// Noise adds RobustDARTS's noise op on x: standard normal values of the
+// shape Zero gives (x subsampled by stride), drawn afresh in every
+// training pass, independent of x's values; in evaluation and export it is
+// its mean, zeros, so that the exported network is deterministic.
+func (b *Builder) Noise(name string, x, stride int) int {
+	if !b.ok(x) {
+		return -1
+	}
+	in := b.Shape(x)
+	s := one(stride)
+	return b.add(Node{Kind: Noise, Name: name, Inputs: []int{x}, Stride: s,
+		Out: Shape{in.C, (in.H + s - 1) / s, (in.W + s - 1) / s}})
+}
+
 // Pad zero-pads (or with negative amounts crops) x spatially.
 func (b *Builder) Pad(name string, x int, p Pads) int {
 	if !b.ok(x) {

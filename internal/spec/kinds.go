@@ -207,6 +207,9 @@ func init() {
 		row(unary(Zero), func(r *KindInfo) {
 			r.replay = func(b *Builder, nd *Node) int { return b.Zero(nd.Name, nd.Inputs[0], nd.Stride) }
 		}),
+		row(unary(Noise), func(r *KindInfo) {
+			r.replay = func(b *Builder, nd *Node) int { return b.Noise(nd.Name, nd.Inputs[0], nd.Stride) }
+		}),
 		row(unary(Pad), func(r *KindInfo) {
 			r.replay = func(b *Builder, nd *Node) int { return b.Pad(nd.Name, nd.Inputs[0], nd.Pad) }
 		}),

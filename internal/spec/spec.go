@@ -18,6 +18,7 @@ const (
 	Add      Kind = "add"      // elementwise sum of all inputs (same shape)
 	Concat   Kind = "concat"   // concatenation along channels
 	Zero     Kind = "zero"     // zeros of the input's shape, subsampled by Stride (x[:, :, ::s, ::s]*0)
+	Noise    Kind = "noise"    // RobustDARTS S4: N(0, 1) of Zero's output shape while training; its mean (zeros) in eval and export
 	Pad      Kind = "pad"      // spatial zero pad; negative amounts crop (the shifted path of FactorizedReduce)
 	DropPath Kind = "droppath" // per-sample drop-path while training; identity in eval and export
 	Shuffle  Kind = "shuffle"  // channel shuffle with Groups groups (PC-DARTS)
@@ -89,7 +90,7 @@ type Node struct {
 	Eps      float64 `json:"eps,omitempty"`
 	Momentum float64 `json:"momentum,omitempty"`
 
-	// Zero (stride), Slice (start; Out.C is the width). Shuffle uses Groups.
+	// Zero and Noise (stride), Slice (start; Out.C is the width). Shuffle uses Groups.
 	Stride int `json:"stride,omitempty"`
 	Start  int `json:"start,omitempty"`
 
