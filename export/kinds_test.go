@@ -31,9 +31,11 @@ var kindExamples = map[spec.Kind]func(b *spec.Builder, x int) int{
 	spec.Add: func(b *spec.Builder, x int) int {
 		return b.Add("k", x, b.ReLU("r", x), b.Pool("p", spec.MaxPool, x, 3, 1, 1, false))
 	},
-	spec.Concat:   func(b *spec.Builder, x int) int { return b.Concat("k", x, b.ReLU("r", x)) },
-	spec.Zero:     func(b *spec.Builder, x int) int { return b.Add("sum", b.Zero("k", x, 1), x) },
-	spec.Noise:    func(b *spec.Builder, x int) int { return b.Add("sum", b.Noise("k", x, 2), b.Pool("p", spec.MaxPool, x, 3, 2, 1, false)) },
+	spec.Concat: func(b *spec.Builder, x int) int { return b.Concat("k", x, b.ReLU("r", x)) },
+	spec.Zero:   func(b *spec.Builder, x int) int { return b.Add("sum", b.Zero("k", x, 1), x) },
+	spec.Noise: func(b *spec.Builder, x int) int {
+		return b.Add("sum", b.Noise("k", x, 2), b.Pool("p", spec.MaxPool, x, 3, 2, 1, false))
+	},
 	spec.Pad:      func(b *spec.Builder, x int) int { return b.Pad("k", x, spec.Pads{T: 1, L: -1, B: 0, R: 2}) },
 	spec.DropPath: func(b *spec.Builder, x int) int { return b.DropPath("k", x) },
 	spec.Shuffle:  func(b *spec.Builder, x int) int { return b.Shuffle("k", x, 2) },
