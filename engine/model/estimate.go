@@ -85,16 +85,7 @@ type activations struct {
 }
 
 // inputs is the nodes that node id reads as the engine runs it.
-func (a *activations) inputs(id int) []int {
-	ins := make([]int, len(a.net.Nodes[id].Inputs))
-	for k, in := range a.net.Nodes[id].Inputs {
-		ins[k] = a.same[in]
-	}
-	if src, ok := a.fused[id]; ok {
-		ins[0] = src
-	}
-	return ins
-}
+func (a *activations) inputs(id int) []int { return readInputs(&a.net.Nodes[id], a.same, a.fused) }
 
 // branch is the bytes of node id and of the inputs only it consumes.
 func (a *activations) branch(id int) int64 {

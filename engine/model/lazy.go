@@ -209,13 +209,4 @@ func (m *Model) runMix(ctx *nn.Ctx, nd *spec.Node, mixer Mixer, act []int, vals 
 
 // inputsOf is the merged nodes that nd reads (a convolution with a fused
 // ReLU, the ReLU's input).
-func (m *Model) inputsOf(nd *spec.Node) []int {
-	ins := make([]int, len(nd.Inputs))
-	for k, in := range nd.Inputs {
-		ins[k] = m.same[in]
-	}
-	if src, ok := m.fused[nd.ID]; ok {
-		ins[0] = src
-	}
-	return ins
-}
+func (m *Model) inputsOf(nd *spec.Node) []int { return readInputs(nd, m.same, m.fused) }

@@ -62,12 +62,9 @@ func makePlanWith(net *spec.Net, o planOpts) plan {
 		if !need[id] {
 			continue
 		}
-		ins := make([]int, len(net.Nodes[id].Inputs))
-		for k, in := range net.Nodes[id].Inputs {
-			ins[k] = same[in]
-		}
-		if src, ok := fused[id]; ok {
-			ins[0], p.reluIn[id] = src, true
+		ins := readInputs(&net.Nodes[id], same, fused)
+		if _, ok := fused[id]; ok {
+			p.reluIn[id] = true
 		}
 		for _, in := range ins {
 			need[in] = true
@@ -124,6 +121,20 @@ func nodeKey(nd *spec.Node, same []int) string {
 	}
 	b, _ := json.Marshal(&c)
 	return string(b)
+}
+
+// readInputs is the nodes that nd reads as the engine runs it: each input's
+// merged node (same), and for a convolution with a fused ReLU the ReLU's
+// input (fused, from fuseReLUs).
+func readInputs(nd *spec.Node, same []int, fused map[int]int) []int {
+	ins := make([]int, len(nd.Inputs))
+	for k, in := range nd.Inputs {
+		ins[k] = same[in]
+	}
+	if src, ok := fused[nd.ID]; ok {
+		ins[0] = src
+	}
+	return ins
 }
 
 // fuseReLUs finds the ReLUs (among the merged nodes same) whose every

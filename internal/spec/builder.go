@@ -246,9 +246,15 @@ func (b *Builder) Zero(name string, x, stride int) int {
 	if !b.ok(x) {
 		return -1
 	}
+	return b.subsampled(Zero, name, x, stride)
+}
+
+// subsampled adds a node of kind k whose output has x's shape subsampled
+// by stride (x[:, :, ::s, ::s]): Zero and Noise.
+func (b *Builder) subsampled(k Kind, name string, x, stride int) int {
 	in := b.Shape(x)
 	s := one(stride)
-	return b.add(Node{Kind: Zero, Name: name, Inputs: []int{x}, Stride: s,
+	return b.add(Node{Kind: k, Name: name, Inputs: []int{x}, Stride: s,
 		Out: Shape{in.C, (in.H + s - 1) / s, (in.W + s - 1) / s}})
 }
 
@@ -260,10 +266,7 @@ func (b *Builder) Noise(name string, x, stride int) int {
 	if !b.ok(x) {
 		return -1
 	}
-	in := b.Shape(x)
-	s := one(stride)
-	return b.add(Node{Kind: Noise, Name: name, Inputs: []int{x}, Stride: s,
-		Out: Shape{in.C, (in.H + s - 1) / s, (in.W + s - 1) / s}})
+	return b.subsampled(Noise, name, x, stride)
 }
 
 // Pad zero-pads (or with negative amounts crops) x spatially.
