@@ -17,8 +17,11 @@ import (
 // OpSet are identifiers or empty. Its JSON encoding is the Genotype's fields
 // plus name, op_set and comment.
 type GenoFile struct {
-	Name    string `json:"name,omitempty"`
-	OpSet   string `json:"op_set,omitempty"`
+	Name  string `json:"name,omitempty"`
+	OpSet string `json:"op_set,omitempty"`
+	// Space is the search space the genotype was searched in (s0-s4,
+	// SpaceNames); empty means s0, the op set's own primitives.
+	Space   string `json:"space,omitempty"`
 	Comment string `json:"comment,omitempty"`
 	Genotype
 }
@@ -62,7 +65,7 @@ func readGenoText(path string) (string, error) {
 
 // check validates gf before it is written.
 func (gf *GenoFile) check() error {
-	for _, f := range []struct{ key, v string }{{"name", gf.Name}, {"op_set", gf.OpSet}} {
+	for _, f := range []struct{ key, v string }{{"name", gf.Name}, {"op_set", gf.OpSet}, {"space", gf.Space}} {
 		if f.v != "" && !validGenoOpName(f.v) {
 			return fmt.Errorf("%s %q: want letters, digits and '_', not starting with a digit", f.key, f.v)
 		}

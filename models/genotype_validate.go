@@ -8,10 +8,10 @@ import (
 // rawGenotype is what the readers produce before validation: the values plus
 // the position of every element, so that errors point into the text.
 type rawGenotype struct {
-	name, opSet, comment       string
-	normal, reduce             rawCell
-	normalConcat, reduceConcat rawConcat
-	noPos                      bool // built from a Genotype: name elements instead
+	name, opSet, space, comment string
+	normal, reduce              rawCell
+	normalConcat, reduceConcat  rawConcat
+	noPos                       bool // built from a Genotype: name elements instead
 }
 
 type rawCell struct {
@@ -88,7 +88,7 @@ func (raw *rawGenotype) validate(opt ParseOptions) (*GenoFile, *ParseError) {
 	if e := firstGenoError(errs.list); e != nil {
 		return nil, e
 	}
-	gf := &GenoFile{Name: raw.name, OpSet: raw.opSet, Comment: raw.comment}
+	gf := &GenoFile{Name: raw.name, OpSet: raw.opSet, Space: raw.space, Comment: raw.comment}
 	gf.Normal = raw.normal.toPairs()
 	if !raw.reduce.none {
 		gf.Reduce = raw.reduce.toPairs()

@@ -13,16 +13,28 @@ import "gonas/internal/spec"
 // non-affine BN adds no parameters and no conv/linear MACs (it only adds
 // its numel to the "full" FLOP count).
 
+// AutoDLPrimitives are the DARTS ops in the order of AutoDL's current
+// DARTS_SPACE [AutoDL xautodl/models/cell_operations.py], under the DARTS
+// names: dua_sepc_kxk is sep_conv_kxk, dil_sepc_kxk is dil_conv_kxk.
+var AutoDLPrimitives = []string{
+	"none", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5", "avg_pool_3x3", "max_pool_3x3",
+}
+
 // DARTSPrimitives is the DARTS search space in alpha column order.
 var DARTSPrimitives = []string{
 	"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
 	"sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5",
 }
 
+// dartsExtra are the DARTS-table ops outside DARTSPrimitives: two that
+// published genotypes use, and RobustDARTS's noise (space S4).
+var dartsExtra = []string{"sep_conv_7x7", "conv_7x1_1x7", opNoise}
+
 // dartsFlavour holds what differs between the DARTS-family op tables.
 type dartsFlavour struct {
 	padFR      bool // FactorizedReduce pads (AutoDL) instead of requiring even sizes
 	poolBNEval bool // pools are Sequential(pool, BN(affine=False)) in evaluation too (GDAS 2019)
+	noPoolBN   bool // pools never get a BN, in search either (AutoDL's current POOLING)
 }
 
 // dartsOps builds the DARTS op table. Every op keeps the channel count
@@ -48,7 +60,7 @@ func dartsOps(f dartsFlavour) map[string]OpBuilder {
 	}
 	pl := func(kind spec.Kind, countPad bool) OpBuilder {
 		return func(b *spec.Builder, name string, x int, c OpCtx) int {
-			return pool(b, name, kind, x, c, countPad, c.Search || f.poolBNEval)
+			return pool(b, name, kind, x, c, countPad, !f.noPoolBN && (c.Search || f.poolBNEval))
 		}
 	}
 	ops := map[string]OpBuilder{
@@ -69,6 +81,9 @@ func dartsOps(f dartsFlavour) map[string]OpBuilder {
 		"conv_7x1_1x7": func(b *spec.Builder, name string, x int, c OpCtx) int {
 			return conv7x1x7(b, name, x, c, 1e-5)
 		},
+		opNoise: func(b *spec.Builder, name string, x int, c OpCtx) int {
+			return b.Noise(name, x, c.stride())
+		},
 	}
 	for k, g := range ops {
 		ops[k] = same(k, g)
@@ -87,7 +102,7 @@ func init() {
 		Name:             "darts",
 		Summary:          "DARTS / PC-DARTS: 8 primitives; dil_conv is one block, sep_conv two; FactorizedReduce unpadded (even sizes)",
 		Primitives:       DARTSPrimitives,
-		Extra:            []string{"sep_conv_7x7", "conv_7x1_1x7"},
+		Extra:            dartsExtra,
 		Zero:             opNone,
 		Identity:         opSkip,
 		ops:              dartsOps(dartsFlavour{}),
@@ -100,7 +115,7 @@ func init() {
 		Name:             "rome",
 		Summary:          "ROME: the DARTS ops without none (7 primitives), so every node keeps in-degree 2",
 		Primitives:       DARTSPrimitives[1:],
-		Extra:            []string{"sep_conv_7x7", "conv_7x1_1x7"},
+		Extra:            dartsExtra,
 		Identity:         opSkip,
 		ops:              rome,
 		FactorizedReduce: dartsFR(false),
@@ -111,11 +126,24 @@ func init() {
 		Summary: "GDAS (2019 code): DARTS ops, pools followed by BatchNorm(affine=False) also in evaluation, " +
 			"padded FactorizedReduce, fixed reduction cell (FRC) when reduce=None",
 		Primitives:       DARTSPrimitives,
-		Extra:            []string{"sep_conv_7x7", "conv_7x1_1x7"},
+		Extra:            dartsExtra,
 		Zero:             opNone,
 		Identity:         opSkip,
 		ops:              dartsOps(dartsFlavour{padFR: true, poolBNEval: true}),
 		FactorizedReduce: dartsFR(true),
 		FixedReduce:      gdasFRC,
-	}, "gdas-frc", "gdas_frc")
+	}, "gdas-frc", "gdas_frc", "gdas2019", "gdas-2019")
+
+	register(&OpSet{
+		Name: "autodl",
+		Summary: "GDAS as AutoDL's current code has it (the default of --method gdas): the DARTS ops in DARTS_SPACE order, " +
+			"pools without BatchNorm in search and evaluation, padded FactorizedReduce, fixed reduction cell (FRC) when reduce=None",
+		Primitives:       AutoDLPrimitives,
+		Extra:            dartsExtra,
+		Zero:             opNone,
+		Identity:         opSkip,
+		ops:              dartsOps(dartsFlavour{padFR: true, noPoolBN: true}),
+		FactorizedReduce: dartsFR(true),
+		FixedReduce:      gdasFRC,
+	}, "gdas-autodl", "gdas_autodl", "xautodl")
 }

@@ -14,8 +14,9 @@ import (
 
 // The ops with a role in the built-in op sets.
 const (
-	opNone = "none"
-	opSkip = "skip_connect"
+	opNone  = "none"
+	opSkip  = "skip_connect"
+	opNoise = "noise"
 )
 
 // opPalette is the colour of every op of the built-in op sets as
@@ -33,6 +34,7 @@ var opPalette = map[string]string{
 	"dil_conv_3x3":       "#228b22", // forestgreen
 	"dil_conv_5x5":       "#006400", // darkgreen
 	"conv_7x1_1x7":       "#a0522d", // sienna
+	"noise":              "#9acd32", // yellowgreen
 	"flood_conv_3x3":     "#dc143c", // crimson
 	"flood_conv_5x5":     "#8b0000", // darkred
 	"dil_flood_conv_3x3": "#ff1493", // deeppink

@@ -20,6 +20,7 @@ func TestOpSetRoles(t *testing.T) {
 		"darts":        {"none", "skip_connect", nil},
 		"rome":         {"", "skip_connect", nil},
 		"gdas":         {"none", "skip_connect", nil},
+		"autodl":       {"none", "skip_connect", nil},
 		"sharpdarts":   {"none", "skip_connect", choke},
 		"sharper":      {"none", "skip_connect", choke},
 		"sharpsepconv": {"none", "skip_connect", choke},

@@ -58,7 +58,9 @@ type OpSet struct {
 	Summary string
 	// Primitives are the searchable ops; the index is the column in alpha.
 	Primitives []string
-	// Extra are ops that published genotypes use but the search never picks.
+	// Extra are ops that the set builds but its own space (the primitives)
+	// does not search: ops of published genotypes, and ops of other spaces
+	// (noise, RobustDARTS S4).
 	Extra []string
 
 	// Zero is the zero op (none: zeros of the input's shape), a primitive

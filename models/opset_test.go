@@ -32,7 +32,7 @@ func opParams(set, op string, c, stride, mid int, affine bool) int64 {
 	c717 := 2*C*C*7 + bn(c)
 	sharp := strings.HasPrefix(set, "sharp")
 	switch op {
-	case "none", "max_pool_3x3", "avg_pool_3x3":
+	case "none", "noise", "max_pool_3x3", "avg_pool_3x3":
 		return 0
 	case "skip_connect":
 		return skip
@@ -74,8 +74,8 @@ func learned(n *spec.Net) (p int64) {
 }
 
 func TestEveryOpBuildsAndCounts(t *testing.T) {
-	if len(OpSets()) != 6 {
-		t.Fatalf("want 6 op sets, got %d", len(OpSets()))
+	if len(OpSets()) != 7 {
+		t.Fatalf("want 7 op sets, got %d", len(OpSets()))
 	}
 	for _, set := range OpSets() {
 		for _, op := range set.OpNames() {

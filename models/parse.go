@@ -9,7 +9,7 @@ import (
 // first significant character:
 //
 //   - JSON (starts with '{'): an object with the fields normal,
-//     normal_concat, reduce, reduce_concat (and optionally name, op_set,
+//     normal_concat, reduce, reduce_concat (and optionally name, op_set, space,
 //     comment); pairs are {"op": ..., "input": ...} objects or [op, input]
 //     arrays; reduce may be null.
 //   - the canonical form that Canonical prints (starts with "key:").

@@ -10,6 +10,7 @@ import (
 //	# gonas genotype
 //	name: DARTS_V2                          (optional)
 //	op_set: darts                           (optional)
+//	space: s2                               (optional; s0 when absent)
 //	normal: sep_conv_3x3 0, sep_conv_3x3 1 | sep_conv_3x3 0, sep_conv_3x3 1 | ...
 //	normal_concat: 2 3 4 5
 //	reduce: max_pool_3x3 0, max_pool_3x3 1 | ...   (or "reduce: none")
@@ -22,7 +23,7 @@ import (
 // genoCanonicalHeader is the first line Canonical prints.
 const genoCanonicalHeader = "gonas genotype"
 
-var genoCanonicalKeys = []string{"name", "op_set", "normal", "normal_concat", "reduce", "reduce_concat"}
+var genoCanonicalKeys = []string{"name", "op_set", "space", "normal", "normal_concat", "reduce", "reduce_concat"}
 
 type genoCanonParser struct {
 	lx        *genoLexer
@@ -102,7 +103,7 @@ func (p *genoCanonParser) parse() *ParseError {
 		}
 		switch {
 		case t.kind == genoEOF:
-			for _, k := range genoCanonicalKeys[2:] {
+			for _, k := range genoCanonicalKeys[3:] {
 				if _, ok := p.seen[k]; !ok {
 					return genoErrorf(t.at, "missing %q line", k+":")
 				}
@@ -145,7 +146,7 @@ func (p *genoCanonParser) parse() *ParseError {
 // parseValue reads the value of key, leaving the end of line unread.
 func (p *genoCanonParser) parseValue(key string) *ParseError {
 	switch key {
-	case "name", "op_set":
+	case "name", "op_set", "space":
 		t, err := p.next()
 		if err != nil {
 			return err
@@ -153,10 +154,13 @@ func (p *genoCanonParser) parseValue(key string) *ParseError {
 		if t.kind != genoIdent {
 			return genoErrorf(t.at, "expected a %s (letters, digits and '_'), found %s", key, t.describe())
 		}
-		if key == "name" {
+		switch key {
+		case "name":
 			p.raw.name = t.text
-		} else {
+		case "op_set":
 			p.raw.opSet = t.text
+		default:
+			p.raw.space = t.text
 		}
 		return nil
 	case "normal":

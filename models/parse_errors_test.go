@@ -82,7 +82,7 @@ func TestParseErrors(t *testing.T) {
 		{"multi-line position", "G = Genotype(\n    normal=[('a', 0),\n            ('b', 5)],\n    normal_concat=[2], reduce=None, reduce_concat=[2])", ParseOptions{}, 3, 19, "input index 5 out of range for node 0"},
 
 		// Canonical form.
-		{"canonical unknown key", "normal: a 0, b 1\nnormals: x", ParseOptions{}, 2, 1, `unknown key "normals"; expected one of name, op_set, normal, normal_concat, reduce, reduce_concat`},
+		{"canonical unknown key", "normal: a 0, b 1\nnormals: x", ParseOptions{}, 2, 1, `unknown key "normals"; expected one of name, op_set, space, normal, normal_concat, reduce, reduce_concat`},
 		{"canonical node of three", "normal: a 0, b 1, a 0 | b 1\n", ParseOptions{}, 1, 9, "node 0 of normal has 3 inputs; want 2 (separate nodes with '|')"},
 		{"canonical second node short", "normal: a 0, b 1 | a 0\n", ParseOptions{}, 1, 20, "node 1 of normal has 1 inputs; want 2"},
 		{"canonical index missing", "normal: a 0, b\n", ParseOptions{}, 1, 15, "expected the input index after b (an integer), found end of line"},
@@ -90,7 +90,7 @@ func TestParseErrors(t *testing.T) {
 		{"canonical duplicate key", "normal: a 0, b 1\nnormal: a 0, b 1\n", ParseOptions{}, 2, 1, "normal given twice (first at 1:1)"},
 		{"canonical junk after value", "name: X Y\n", ParseOptions{}, 1, 9, "expected end of line after the value of name, found identifier Y"},
 		{"canonical bad separator", "normal: a 0; b 1\n", ParseOptions{}, 1, 12, "expected ',', '|' or end of line after a 0, found ';'"},
-		{"canonical line without key", "normal: a 0, b 1\n2 3\n", ParseOptions{}, 2, 1, "expected a key (name, op_set, normal, normal_concat, reduce, reduce_concat) at the start of the line, found number 2"},
+		{"canonical line without key", "normal: a 0, b 1\n2 3\n", ParseOptions{}, 2, 1, "expected a key (name, op_set, space, normal, normal_concat, reduce, reduce_concat) at the start of the line, found number 2"},
 		{"canonical validation", "normal: a 0, b 1\nnormal_concat: 2\nreduce: a 0, b 3\nreduce_concat: 2\n", ParseOptions{}, 3, 16, "input index 3 out of range for node 0 (must be 0..1)"},
 		{"canonical unknown op", "normal: a 0, c 1\nnormal_concat: 2\nreduce: none\nreduce_concat: 2\n", onlyAB, 1, 14, `unknown op "c"; valid ops: a, b`},
 		{"canonical bad concat", "normal: a 0, b 1\nnormal_concat: 2 x\n", ParseOptions{}, 2, 18, "expected a state index (an integer), found identifier x"},

@@ -45,15 +45,15 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		back, _ := ParseGenoFile(forms["GenoFile.Canonical"], ParseOptions{})
-		if back.Name != gf.Name || back.OpSet != gf.OpSet {
-			t.Fatalf("canonical lost name or op set: %q %q; want %q %q", back.Name, back.OpSet, gf.Name, gf.OpSet)
+		if back.Name != gf.Name || back.OpSet != gf.OpSet || back.Space != gf.Space {
+			t.Fatalf("canonical lost name, op set or space: %q %q %q; want %q %q %q", back.Name, back.OpSet, back.Space, gf.Name, gf.OpSet, gf.Space)
 		}
 		if back.Comment != gf.Comment && canonicalComment(gf.Comment) == gf.Comment {
 			t.Fatalf("canonical comment %q; want %q", back.Comment, gf.Comment)
 		}
 		back, _ = ParseGenoFile(forms["JSON GenoFile"], ParseOptions{})
-		if back.Name != gf.Name || back.OpSet != gf.OpSet || back.Comment != gf.Comment {
-			t.Fatalf("JSON lost name, op set or comment: %+v; want %+v", back, gf)
+		if back.Name != gf.Name || back.OpSet != gf.OpSet || back.Space != gf.Space || back.Comment != gf.Comment {
+			t.Fatalf("JSON lost name, op set, space or comment: %+v; want %+v", back, gf)
 		}
 		var viaJSON Genotype
 		if err := json.Unmarshal([]byte(forms["JSON Genotype"]), &viaJSON); err != nil || !viaJSON.Equal(g) {

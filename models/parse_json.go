@@ -11,7 +11,7 @@ import (
 
 // The JSON reader walks encoding/json's token stream so that every value
 // keeps its position for validation errors. It accepts the fields of
-// GenoFile's JSON encoding: name, op_set, comment, normal, normal_concat,
+// GenoFile's JSON encoding: name, op_set, space, comment, normal, normal_concat,
 // reduce (null for None) and reduce_concat; a pair is {"op": ..., "input": ...}
 // or, as Python's json.dumps writes a tuple, ["op", input].
 
@@ -102,6 +102,8 @@ func (r *genoJSONReader) parse() *ParseError {
 			r.raw.name, err = r.parseName(key)
 		case "op_set":
 			r.raw.opSet, err = r.parseName(key)
+		case "space":
+			r.raw.space, err = r.parseName(key)
 		case "comment":
 			r.raw.comment, err = r.parseString(key)
 		case "normal":
@@ -113,7 +115,7 @@ func (r *genoJSONReader) parse() *ParseError {
 		case "reduce_concat":
 			err = r.parseConcat(&r.raw.reduceConcat, key)
 		default:
-			return genoErrorf(at, "unknown field %q; expected name, op_set, comment, normal, normal_concat, reduce or reduce_concat", key)
+			return genoErrorf(at, "unknown field %q; expected name, op_set, space, comment, normal, normal_concat, reduce or reduce_concat", key)
 		}
 		if err != nil {
 			return err
@@ -157,7 +159,7 @@ func (r *genoJSONReader) parseString(key string) (string, *ParseError) {
 	return s, nil
 }
 
-// parseName reads name or op_set, which must be identifiers as in the
+// parseName reads name, op_set or space, which must be identifiers as in the
 // canonical form.
 func (r *genoJSONReader) parseName(key string) (string, *ParseError) {
 	t, at, err := r.token()

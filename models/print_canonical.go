@@ -26,7 +26,7 @@ func (g *Genotype) Canonical() string {
 //	reduce_concat: 2 3 4 5
 //
 // Each node's two (op, input) pairs are separated by ',' and nodes by '|'.
-// The name and op_set lines appear when set; "reduce: none" stands for a nil
+// The name, op_set and space lines appear when set; "reduce: none" stands for a nil
 // Reduce. Parse reads it back.
 func (gf *GenoFile) Canonical() string {
 	var b strings.Builder
@@ -45,6 +45,9 @@ func (gf *GenoFile) Canonical() string {
 	}
 	if gf.OpSet != "" {
 		b.WriteString("op_set: " + gf.OpSet + "\n")
+	}
+	if gf.Space != "" {
+		b.WriteString("space: " + gf.Space + "\n")
 	}
 	b.WriteString("normal: ")
 	writeCanonicalPairs(&b, gf.Normal)

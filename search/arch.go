@@ -7,6 +7,7 @@ import (
 
 	"gonas/engine/nn"
 	"gonas/internal/spec"
+	"gonas/models"
 )
 
 // Names of the architecture parameters, as in the reference code.
@@ -35,21 +36,22 @@ var cellNames = [2]string{spec.CellNormal, spec.CellReduce}
 // checkpoints save them by name and the architecture optimizer walks them.
 type Arch struct {
 	Params *nn.Params
-	Ops    []string // candidate ops, alpha column order
+	Space  *models.Space // column k of edge r's row is Space.Edge(cell, r)[k]
 	Steps  int
 	Alphas [2]*nn.Tensor // normal, reduce
 	Betas  [2]*nn.Tensor // nil without betas
 }
 
 // NewArch creates the alphas (and betas if withBetas) for a cell with steps
-// intermediate nodes and the candidate ops, initialised as the reference
+// intermediate nodes and the candidate ops of space, initialised as the reference
 // code does, 1e-3*randn, from a generator seeded with seed (alphas_normal,
 // alphas_reduce, betas_normal, betas_reduce, in that order).
-func NewArch(ops []string, steps int, withBetas bool, seed uint64) (*Arch, error) {
-	if len(ops) == 0 || steps <= 0 {
-		return nil, fmt.Errorf("architecture: %d ops and %d steps", len(ops), steps)
+func NewArch(space *models.Space, steps int, withBetas bool, seed uint64) (*Arch, error) {
+	if space.Width() == 0 || steps <= 0 {
+		return nil, fmt.Errorf("architecture: %d ops and %d steps", space.Width(), steps)
 	}
-	a := &Arch{Params: nn.NewParams(), Ops: append([]string(nil), ops...), Steps: steps}
+	a := &Arch{Params: nn.NewParams(), Space: space, Steps: steps}
+	ops := space.Width()
 	r := rand.New(rand.NewPCG(seed, 0x616c70686173)) // "alphas"
 	rows := Rows(steps)
 	add := func(name string, shape ...int) (*nn.Tensor, error) {
@@ -63,10 +65,10 @@ func NewArch(ops []string, steps int, withBetas bool, seed uint64) (*Arch, error
 		return t, nil
 	}
 	var err error
-	if a.Alphas[0], err = add(AlphasNormal, rows, len(ops)); err != nil {
+	if a.Alphas[0], err = add(AlphasNormal, rows, ops); err != nil {
 		return nil, err
 	}
-	if a.Alphas[1], err = add(AlphasReduce, rows, len(ops)); err != nil {
+	if a.Alphas[1], err = add(AlphasReduce, rows, ops); err != nil {
 		return nil, err
 	}
 	if withBetas {
@@ -83,10 +85,27 @@ func NewArch(ops []string, steps int, withBetas bool, seed uint64) (*Arch, error
 // Rows is the number of edges per cell type.
 func (a *Arch) Rows() int { return Rows(a.Steps) }
 
+// Width is the number of candidate ops per edge (alpha's columns).
+func (a *Arch) Width() int { return a.Space.Width() }
+
+// CellOps is the candidate ops of every edge of cell type c (0 normal, 1
+// reduce), in row and column order.
+func (a *Arch) CellOps(c int) [][]string { return a.Space.Rows(c == 1, a.Steps) }
+
+// record fills the op names of rec: the one list of a uniform space, or
+// every edge's (and their union, for legends).
+func (a *Arch) record(rec *ArchRecord) {
+	rec.Space = a.Space.Name
+	rec.Ops = a.Space.Ops()
+	if !a.Space.Uniform() {
+		rec.NormalOps, rec.ReduceOps = a.CellOps(0), a.CellOps(1)
+	}
+}
+
 // OpWeights is softmax(alpha) of cell type c (0 normal, 1 reduce) over each
 // row, in float64.
 func (a *Arch) OpWeights(c int) [][]float64 {
-	rows, n := a.Rows(), len(a.Ops)
+	rows, n := a.Rows(), a.Width()
 	out := make([][]float64, rows)
 	for r := range out {
 		out[r] = softmax64(a.Alphas[c].Data[r*n : (r+1)*n])

@@ -24,6 +24,9 @@ const (
 type Config struct {
 	Method string `json:"method"`
 	OpSet  string `json:"op_set"`
+	// Space is the search space (models.SpaceNames; "" is s0, the op set's
+	// primitives on every edge).
+	Space string `json:"space,omitempty"`
 
 	Dataset      string  `json:"dataset"`
 	DataDir      string  `json:"data_dir,omitempty"`

@@ -46,7 +46,7 @@ func NewGDAS(net *Supernet, cfg Config) (*GDAS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gdas: %w", err)
 	}
-	a, err := NewArch(net.Ops(), net.Config.Steps, false, cfg.Seed)
+	a, err := NewArch(net.Space(), net.Config.Steps, false, cfg.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("gdas: %w", err)
 	}
@@ -144,16 +144,16 @@ func (g *GDAS) Weights() (normal, reduce [][]float64) {
 // reduction cell.
 func (g *GDAS) Genotype() (*models.Genotype, error) {
 	cfg := g.net.Config
-	cell := func(w [][]float64) ([]models.Pair, error) {
+	cell := func(w [][]float64, c int) ([]models.Pair, error) {
 		if g.dartsRule {
-			return ParseCell(w, cfg.Steps, g.arch.Ops, cfg.OpSet.Zero)
+			return ParseCell(w, cfg.Steps, g.arch.CellOps(c), cfg.OpSet.Zero)
 		}
-		return gdasHeadCell(w, g.arch.Ops, cfg.OpSet.Zero, cfg.Steps)
+		return gdasHeadCell(w, g.arch.CellOps(c), cfg.OpSet.Zero, cfg.Steps)
 	}
 	normal, reduce := g.Weights()
 	gt := &models.Genotype{NormalConcat: concatRange(cfg.Steps, cfg.Multiplier)}
 	var err error
-	if gt.Normal, err = cell(normal); err != nil {
+	if gt.Normal, err = cell(normal, 0); err != nil {
 		return nil, fmt.Errorf("gdas normal cell: %w", err)
 	}
 	if g.fixed {
@@ -162,7 +162,7 @@ func (g *GDAS) Genotype() (*models.Genotype, error) {
 		return gt, nil
 	}
 	gt.ReduceConcat = concatRange(cfg.Steps, cfg.Multiplier)
-	if gt.Reduce, err = cell(reduce); err != nil {
+	if gt.Reduce, err = cell(reduce, 1); err != nil {
 		return nil, fmt.Errorf("gdas reduce cell: %w", err)
 	}
 	return gt, nil
@@ -179,11 +179,12 @@ func concatRange(steps, multiplier int) []int {
 
 // Record implements Strategy.
 func (g *GDAS) Record(rec *ArchRecord) {
-	rec.Ops = append([]string(nil), g.arch.Ops...)
+	g.arch.record(rec)
 	rec.Normal, rec.Reduce = g.Weights()
 }
 
-// gdasPreset is the AutoDL GDAS NASNet-space search (docs/papers.md §4): C=16,
+// gdasPreset is the AutoDL GDAS NASNet-space search (docs/papers.md §4), in
+// the op set of AutoDL's current code (autodl: no BN after pools): C=16,
 // N=2 (6 cells), SGD lr 0.025 cosine to 0.001, momentum 0.9 Nesterov, wd
 // 5e-4, batch 256, 250 epochs, clip 5; Adam 3e-4 betas (0.5, 0.999) wd 1e-3;
 // tau 10 -> 0.1; the lastact BN+ReLU before global pooling (docs/papers.md §1.4).
@@ -191,7 +192,7 @@ func (g *GDAS) Record(rec *ArchRecord) {
 // without it.
 func gdasPreset() Config {
 	c := dartsBase("gdas")
-	c.OpSet = "gdas"
+	c.OpSet = "autodl" // AutoDL's current ops; "gdas" is the 2019 code's
 	c.Layers, c.Batch, c.Epochs = 6, 256, 250
 	c.Nesterov, c.WeightDecay = true, 5e-4
 	c.Extra = map[string]float64{ExtraTauMax: DefaultTau.Max, ExtraTauMin: DefaultTau.Min,

@@ -16,23 +16,25 @@ import (
 // the first two. Unlike the DARTS rule both pairs may come from the same
 // input.
 //
-// w holds one row per edge (Rows(steps) rows) of len(prims) weights.
-func gdasHeadCell(w [][]float64, prims []string, exclude string, steps int) ([]models.Pair, error) {
-	if err := checkWeights(w, len(prims), steps); err != nil {
+// w holds one row per edge (Rows(steps) rows), row e with one weight per
+// op of prims[e].
+func gdasHeadCell(w [][]float64, prims [][]string, exclude string, steps int) ([]models.Pair, error) {
+	if err := checkWeights(w, prims, steps); err != nil {
 		return nil, fmt.Errorf("gdas derive: %w", err)
 	}
 	type cand struct {
-		op, in int
-		w      float64
+		op string
+		in int
+		w  float64
 	}
 	var cell []models.Pair
 	for i := range steps {
 		var cs []cand
 		for j := range i + 2 {
-			row := w[gumbelRow(i, j)]
-			for k, p := range prims {
+			e := gumbelRow(i, j)
+			for k, p := range prims[e] {
 				if p != exclude {
-					cs = append(cs, cand{k, j, row[k]})
+					cs = append(cs, cand{p, j, w[e][k]})
 				}
 			}
 		}
@@ -41,24 +43,24 @@ func gdasHeadCell(w [][]float64, prims []string, exclude string, steps int) ([]m
 		}
 		sort.SliceStable(cs, func(a, b int) bool { return cs[a].w > cs[b].w })
 		for _, c := range cs[:2] {
-			cell = append(cell, models.Pair{Op: prims[c.op], Input: c.in})
+			cell = append(cell, models.Pair{Op: c.op, Input: c.in})
 		}
 	}
 	return cell, nil
 }
 
-// checkWeights validates a cell's weight matrix: Rows(steps) rows of
-// ops values each.
-func checkWeights(w [][]float64, ops, steps int) error {
+// checkWeights validates a cell's weight matrix: Rows(steps) rows, row e
+// with one value per op of ops[e].
+func checkWeights(w [][]float64, ops [][]string, steps int) error {
 	if steps < 1 {
 		return fmt.Errorf("%d nodes; need at least 1", steps)
 	}
-	if want := Rows(steps); len(w) != want {
-		return fmt.Errorf("%d weight rows; %d nodes need %d", len(w), steps, want)
+	if want := Rows(steps); len(w) != want || len(ops) != want {
+		return fmt.Errorf("%d weight rows and %d op lists; %d nodes need %d", len(w), len(ops), steps, want)
 	}
 	for e, row := range w {
-		if len(row) != ops {
-			return fmt.Errorf("edge %d has %d weights for %d ops", e, len(row), ops)
+		if len(row) != len(ops[e]) {
+			return fmt.Errorf("edge %d has %d weights for %d ops", e, len(row), len(ops[e]))
 		}
 		if err := checkFinite(row); err != nil {
 			return fmt.Errorf("edge %d: %w", e, err)

@@ -28,7 +28,7 @@ func TestGDASGenotypeRules(t *testing.T) {
 		})
 		g := s.Strategy.(*GDAS)
 		a := g.Alphas()
-		ops := len(a.Ops)
+		ops := a.Width()
 		for c := range 2 {
 			clear(a.Alphas[c].Data)
 			row := func(e int) []float32 { return a.Alphas[c].Data[e*ops : (e+1)*ops] }
@@ -50,7 +50,7 @@ func TestGDASGenotypeRules(t *testing.T) {
 
 func opCol(t *testing.T, a *Arch, op string) int {
 	t.Helper()
-	for k, o := range a.Ops {
+	for k, o := range a.Space.Edge(false, 0) {
 		if o == op {
 			return k
 		}

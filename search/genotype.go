@@ -9,7 +9,8 @@ import (
 )
 
 // ParseCell applies the DARTS derivation rule (docs/papers.md §3) to one cell
-// type's weights w[row][op] (rows in edge order, ops in primitive order):
+// type's weights w[row][k] (rows in edge order; column k of row r is op
+// ops[r][k], the edge's k-th candidate):
 // for every intermediate node, rank its incoming edges by their largest
 // weight over the ops other than exclude, keep the top two (strongest
 // first; ties keep the lower input first, as Python's stable sort does),
@@ -17,64 +18,57 @@ import (
 // the lower column, as the reference's strict '>' does). exclude is
 // normally the op set's zero op, OpSet.Zero (the reference's "hack"); ""
 // excludes nothing.
-func ParseCell(w [][]float64, steps int, ops []string, exclude string) ([]models.Pair, error) {
+func ParseCell(w [][]float64, steps int, ops [][]string, exclude string) ([]models.Pair, error) {
 	if steps <= 0 {
 		return nil, fmt.Errorf("derive: %d steps", steps)
 	}
-	if len(w) != Rows(steps) {
-		return nil, fmt.Errorf("derive: %d weight rows for %d steps (want %d)", len(w), steps, Rows(steps))
-	}
-	skip := -1
-	if exclude != "" {
-		for k, op := range ops {
-			if op == exclude {
-				skip = k
-			}
-		}
+	if len(w) != Rows(steps) || len(ops) != len(w) {
+		return nil, fmt.Errorf("derive: %d weight rows and %d op lists for %d steps (want %d)", len(w), len(ops), steps, Rows(steps))
 	}
 	type edge struct {
 		from, op int
 		w        float64
+		name     string
 	}
 	var pairs []models.Pair
 	for i := 0; i < steps; i++ {
 		start, n := NodeRows(i)
 		edges := make([]edge, n)
 		for j := 0; j < n; j++ {
-			row := w[start+j]
-			if len(row) != len(ops) {
-				return nil, fmt.Errorf("derive: row %d has %d weights for %d ops", start+j, len(row), len(ops))
+			row, names := w[start+j], ops[start+j]
+			if len(row) != len(names) {
+				return nil, fmt.Errorf("derive: row %d has %d weights for %d ops", start+j, len(row), len(names))
 			}
 			best := -1
 			for k, v := range row {
 				if math.IsNaN(v) {
-					return nil, fmt.Errorf("derive: row %d op %s has weight NaN", start+j, ops[k])
+					return nil, fmt.Errorf("derive: row %d op %s has weight NaN", start+j, names[k])
 				}
-				if k != skip && (best < 0 || v > row[best]) {
+				if (exclude == "" || names[k] != exclude) && (best < 0 || v > row[best]) {
 					best = k
 				}
 			}
 			if best < 0 {
 				return nil, fmt.Errorf("derive: row %d has no op other than %s", start+j, exclude)
 			}
-			edges[j] = edge{from: j, op: best, w: row[best]}
+			edges[j] = edge{from: j, op: best, w: row[best], name: names[best]}
 		}
 		sort.SliceStable(edges, func(a, b int) bool { return edges[a].w > edges[b].w })
 		for _, e := range edges[:2] {
-			pairs = append(pairs, models.Pair{Op: ops[e.op], Input: e.from})
+			pairs = append(pairs, models.Pair{Op: e.name, Input: e.from})
 		}
 	}
 	return pairs, nil
 }
 
-// Derive applies ParseCell to both cell types and adds the concat lists
-// range(2+steps-multiplier, steps+2).
-func Derive(normal, reduce [][]float64, steps, multiplier int, ops []string, exclude string) (*models.Genotype, error) {
-	n, err := ParseCell(normal, steps, ops, exclude)
+// Derive applies ParseCell to both cell types (with their edges' op lists)
+// and adds the concat lists range(2+steps-multiplier, steps+2).
+func Derive(normal, reduce [][]float64, steps, multiplier int, normalOps, reduceOps [][]string, exclude string) (*models.Genotype, error) {
+	n, err := ParseCell(normal, steps, normalOps, exclude)
 	if err != nil {
 		return nil, fmt.Errorf("normal cell: %w", err)
 	}
-	r, err := ParseCell(reduce, steps, ops, exclude)
+	r, err := ParseCell(reduce, steps, reduceOps, exclude)
 	if err != nil {
 		return nil, fmt.Errorf("reduce cell: %w", err)
 	}

@@ -67,7 +67,7 @@ func TestParseCell(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseCell(tc.w, tc.steps, ops, tc.exclude)
+			got, err := ParseCell(tc.w, tc.steps, sameOps(ops, Rows(tc.steps)), tc.exclude)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestParseCellErrors(t *testing.T) {
 		{"only none", [][]float64{{1}, {1}}, []string{"none"}, "no op other than none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseCell(tc.w, 1, tc.ops, "none")
+			_, err := ParseCell(tc.w, 1, sameOps(tc.ops, len(tc.w)), "none")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
@@ -137,7 +137,7 @@ func TestDerivePublished(t *testing.T) {
 		}
 		g := e.Genotype
 		got, err := Derive(weightsFor(t, g.Normal, models.DARTSPrimitives), weightsFor(t, g.Reduce, models.DARTSPrimitives),
-			4, 4, models.DARTSPrimitives, "none")
+			4, 4, sameOps(models.DARTSPrimitives, 14), sameOps(models.DARTSPrimitives, 14), "none")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,11 +152,11 @@ func TestEdgeScaling(t *testing.T) {
 	// Row 0's best (a, 0.5) beats row 1's (b, 0.4) until the edge weights
 	// (0.3, 0.7) scale them to 0.15 and 0.28; each edge keeps its op.
 	w := [][]float64{{0.2, 0.5, 0.3}, {0.3, 0.3, 0.4}}
-	plain, err := ParseCell(w, 1, ops, "none")
+	plain, err := ParseCell(w, 1, sameOps(ops, 2), "none")
 	if err != nil {
 		t.Fatal(err)
 	}
-	scaled, err := ParseCell(ScaleRows(w, []float64{0.3, 0.7}), 1, ops, "none")
+	scaled, err := ParseCell(ScaleRows(w, []float64{0.3, 0.7}), 1, sameOps(ops, 2), "none")
 	if err != nil {
 		t.Fatal(err)
 	}

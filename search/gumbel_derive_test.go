@@ -55,7 +55,7 @@ func TestGDASHeadDerive(t *testing.T) {
 			[3]float64{2, 1, 0.3}, [3]float64{2, 5, 0.3}, [3]float64{3, 2, 0.3}, [3]float64{4, 6, 0.3}),
 		want: wantPairs("sep_conv_5x5", 0, "max_pool_3x3", 1, "max_pool_3x3", 0, "sep_conv_5x5", 0),
 	}} {
-		got, err := gdasHeadCell(tc.w, prims, "none", 2)
+		got, err := gdasHeadCell(tc.w, sameOps(prims, Rows(2)), "none", 2)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -63,13 +63,13 @@ func TestGDASHeadDerive(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	if _, err := gdasHeadCell(cellW(4, 8, 0), prims, "none", 2); err == nil {
+	if _, err := gdasHeadCell(cellW(4, 8, 0), sameOps(prims, 4), "none", 2); err == nil {
 		t.Error("4 rows for 2 nodes accepted")
 	}
-	if _, err := gdasHeadCell(cellW(5, 7, 0), prims, "none", 2); err == nil {
+	if _, err := gdasHeadCell(cellW(5, 7, 0), sameOps(prims, 5), "none", 2); err == nil {
 		t.Error("7 columns for 8 ops accepted")
 	}
-	if _, err := gdasHeadCell(cellW(2, 1, 0), []string{"none"}, "none", 1); err == nil {
+	if _, err := gdasHeadCell(cellW(2, 1, 0), sameOps([]string{"none"}, 2), "none", 1); err == nil {
 		t.Error("a cell of only none derived")
 	}
 }
@@ -105,7 +105,7 @@ func TestROMEDerive(t *testing.T) {
 		want: wantPairs("sep_conv_3x3", 0, "skip_connect", 1, "max_pool_3x3", 0, "sep_conv_5x5", 2,
 			"dil_conv_3x3", 0, "sep_conv_5x5", 1),
 	}} {
-		got, err := romeCell(tc.v, alpha, tc.beta, prims, set.Zero, 3)
+		got, err := romeCell(tc.v, alpha, tc.beta, sameOps(prims, Rows(3)), set.Zero, 3)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -113,19 +113,19 @@ func TestROMEDerive(t *testing.T) {
 			t.Errorf("%s:\n got %v\nwant %v", tc.name, got, tc.want)
 		}
 	}
-	if _, err := romeCell(romeV2, alpha, make([]float64, 8), prims, set.Zero, 3); err == nil {
+	if _, err := romeCell(romeV2, alpha, make([]float64, 8), sameOps(prims, Rows(3)), set.Zero, 3); err == nil {
 		t.Error("8 betas for 3 nodes accepted")
 	}
-	if _, err := romeCell(romeV1, alpha, make([]float64, 9), prims, set.Zero, 3); err == nil {
+	if _, err := romeCell(romeV1, alpha, make([]float64, 9), sameOps(prims, Rows(3)), set.Zero, 3); err == nil {
 		t.Error("9 pair betas for 3 nodes (v1 needs 10) accepted")
 	}
 	nan := append([]float64(nil), make([]float64, 9)...)
 	nan[4] = math.NaN()
-	if _, err := romeCell(romeV2, alpha, nan, prims, set.Zero, 3); err == nil {
+	if _, err := romeCell(romeV2, alpha, nan, sameOps(prims, Rows(3)), set.Zero, 3); err == nil {
 		t.Error("NaN beta accepted")
 	}
 	alpha[3][2] = math.Inf(1)
-	if _, err := romeCell(romeV2, alpha, make([]float64, 9), prims, set.Zero, 3); err == nil {
+	if _, err := romeCell(romeV2, alpha, make([]float64, 9), sameOps(prims, Rows(3)), set.Zero, 3); err == nil {
 		t.Error("infinite alpha accepted")
 	}
 }
@@ -155,7 +155,7 @@ func TestROMEDeriveIsMostProbable(t *testing.T) {
 			for i := range beta {
 				beta[i] = r.NormFloat64() * 2
 			}
-			cell, err := romeCell(v, alpha, beta, set.Primitives, set.Zero, steps)
+			cell, err := romeCell(v, alpha, beta, sameOps(set.Primitives, Rows(steps)), set.Zero, steps)
 			if err != nil {
 				t.Fatal(err)
 			}

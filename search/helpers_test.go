@@ -70,3 +70,12 @@ func fastConfig(t testing.TB, method string) Config {
 	cfg.Steps, cfg.Multiplier = 2, 2
 	return cfg
 }
+
+// sameOps is rows copies of the op list ops: a uniform space's edges.
+func sameOps(ops []string, rows int) [][]string {
+	out := make([][]string, rows)
+	for r := range out {
+		out[r] = ops
+	}
+	return out
+}

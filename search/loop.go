@@ -257,9 +257,12 @@ func (s *Searcher) begin() {
 	if s.resumed != "" {
 		from = fmt.Sprintf("resuming %s at epoch %d batch %d (iteration %d):", s.resumed, s.State.Pos.Epoch+1, s.State.Pos.Batch, s.State.Step)
 	}
-	s.logf("%s %s search on %s: %d images for the weights, %d for the architecture; supernet of %d cells, C=%d, op set %s (%d ops), %d weights; batch %d, %d iterations per epoch, %d epochs, %d threads",
+	s.logf("%s %s search on %s: %d images for the weights, %d for the architecture; supernet of %d cells, C=%d, op set %s, space %s (%d ops per edge), weighting %s, %d weights; batch %d, %d iterations per epoch, %d epochs, %d threads",
 		from, cfg.Method, cfg.Dataset, s.data.Train.Len(), s.data.Val.Len(), cfg.Layers, cfg.Channels, s.OpSet.Name,
-		len(s.OpSet.Primitives), s.Model.Params.Count(), cfg.Batch, s.trainL.BatchesPerEpoch(), cfg.Epochs, s.ctx.Threads())
+		s.Net.Space().Name, s.Net.Space().Width(), cfg.Weighting, s.Model.Params.Count(), cfg.Batch, s.trainL.BatchesPerEpoch(), cfg.Epochs, s.ctx.Threads())
+	if note := s.Net.Space().Note; note != "" {
+		s.logf("space %s: %s", s.Net.Space().Name, note)
+	}
 }
 
 func (s *Searcher) logf(format string, args ...any) {

@@ -19,40 +19,33 @@ import (
 // weight (<dy, 0> = 0). It still takes part in the softmax that makes the
 // other weights, exactly as in the reference.
 type relaxedMixer struct {
-	active []int           // the op columns evaluated (all but the zero op); nil: all
+	active [2][][]int      // per cell type and row: the op columns evaluated (all but the zero op); nil: all
 	ops    [2][]*nn.Tensor // per cell type and row: the active ops' coefficients
 	edges  [2][]*nn.Tensor // per cell type and node: edge weights; nil: plain sum
 	rows   int
 }
 
-// newRelaxedMixer makes the pass's coefficients. zero is the zero op's
-// column (OpSet.ZeroIndex, -1: none); weighting is WeightingScalar (w =
+// newRelaxedMixer makes the pass's coefficients. zero is the zero op
+// (OpSet.Zero, "": none), skipped in every edge that lists it; weighting is
+// WeightingScalar (w =
 // softmax(alpha)) or WeightingMaxW (1 - max w + w_i); edgeNorm adds
 // PC-DARTS's per-node softmax of the betas.
-func newRelaxedMixer(ctx *nn.Ctx, a *Arch, zero int, weighting string, edgeNorm bool) (*relaxedMixer, error) {
-	n := len(a.Ops)
+func newRelaxedMixer(ctx *nn.Ctx, a *Arch, zero string, weighting string, edgeNorm bool) (*relaxedMixer, error) {
+	n := a.Width()
 	m := &relaxedMixer{rows: a.Rows()}
-	if zero >= 0 {
-		for o := range n {
-			if o != zero {
-				m.active = append(m.active, o)
-			}
-		}
-	}
-	cols := m.active
-	if cols == nil {
-		cols = make([]int, n)
-		for o := range cols {
-			cols[o] = o
-		}
-	}
 	for c := range 2 {
 		w := nn.Softmax(ctx, a.Alphas[c])
 		m.ops[c] = make([]*nn.Tensor, m.rows)
-		idx := make([]int, len(cols))
-		for r := range m.rows {
-			for i, o := range cols {
-				idx[i] = r*n + o
+		m.active[c] = make([][]int, m.rows)
+		for r, names := range a.CellOps(c) {
+			idx, cols := make([]int, 0, n), make([]int, 0, n)
+			for o, op := range names {
+				if zero == "" || op != zero {
+					idx, cols = append(idx, r*n+o), append(cols, o)
+				}
+			}
+			if len(cols) < n {
+				m.active[c][r] = cols
 			}
 			row := nn.Gather(ctx, w, idx...)
 			if weighting == WeightingMaxW {
@@ -107,8 +100,8 @@ func maxW(ctx *nn.Ctx, w, row *nn.Tensor, r, n, k int) *nn.Tensor {
 
 // Active evaluates every op but the zero op, and every edge.
 func (m *relaxedMixer) Active(nd *spec.Node) []int {
-	if nd.Mix.Of == spec.MixOps {
-		return m.active
+	if nd.Mix.Of == spec.MixOps && nd.Mix.Row < m.rows {
+		return m.active[cellIndex(nd.Mix.Cell)][nd.Mix.Row]
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func (s *Searcher) writeOutputs() error {
 	if err != nil {
 		return fmt.Errorf("search output: %w", err)
 	}
-	gf := &models.GenoFile{Name: s.genoName(), OpSet: s.OpSet.Name, Comment: s.provenance(), Genotype: *g}
+	gf := &models.GenoFile{Name: s.genoName(), OpSet: s.OpSet.Name, Space: s.spaceName(), Comment: s.provenance(), Genotype: *g}
 	if err := models.WriteGenoFile(filepath.Join(dir, GenotypeFile), gf); err != nil {
 		return err
 	}
@@ -41,6 +41,15 @@ func (s *Searcher) writeOutputs() error {
 		return fmt.Errorf("search output: %w", err)
 	}
 	return nil
+}
+
+// spaceName is the space a genotype file records: empty for s0, which is
+// what a genotype without a space line means.
+func (s *Searcher) spaceName() string {
+	if n := s.Net.Space().Name; n != models.SpaceS0 {
+		return n
+	}
+	return ""
 }
 
 // genoName names the searched genotype, e.g. darts_mnist_seed2.
@@ -61,7 +70,8 @@ func (s *Searcher) provenance() string {
 	c := s.Config
 	done := len(s.State.History) - 1
 	lines := []string{
-		fmt.Sprintf("searched by gonas %s: method %s, op set %s, dataset %s", orUnknown(s.opt.Version), c.Method, s.OpSet.Name, c.Dataset),
+		fmt.Sprintf("searched by gonas %s: method %s, op set %s, space %s, weighting %s, dataset %s",
+			orUnknown(s.opt.Version), c.Method, s.OpSet.Name, s.Net.Space().Name, c.Weighting, c.Dataset),
 		fmt.Sprintf("epochs %d of %d, iteration %d, batch %d, layers %d, channels %d, seed %d, threads %d",
 			done, c.Epochs, s.State.Step, c.Batch, c.Layers, c.Channels, c.Seed, s.ctx.Threads()),
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -61,7 +62,14 @@ func drawAlphas(hist []EpochRecord, which string, cols, grid int, c vg.CanvasWri
 		return r.Normal
 	}
 	rows := len(weights(hist[0]))
-	ops := hist[0].Ops
+	var legendOps []string // this cell's ops, in first-seen order
+	for r := range rows {
+		for _, op := range hist[0].EdgeOps(which == "reduce", r) {
+			if !slices.Contains(legendOps, op) {
+				legendOps = append(legendOps, op)
+			}
+		}
+	}
 	plots := make([][]*plot.Plot, grid)
 	legend := plot.New()
 	legend.HideAxes()
@@ -74,10 +82,10 @@ func drawAlphas(hist []EpochRecord, which string, cols, grid int, c vg.CanvasWri
 	for r := range rows {
 		p := plot.New()
 		node, from := RowEdge(r)
-		p.Title.Text = fmt.Sprintf("edge %d: %s -> node %d", r, stateName(from), node)
+		p.Title.Text = fmt.Sprintf("edge %d: %s -> node %d", r, models.StateName(from), node)
 		p.X.Label.Text = "epoch"
 		p.Add(plotter.NewGrid())
-		for k, op := range ops {
+		for k, op := range hist[0].EdgeOps(which == "reduce", r) {
 			xy := make(plotter.XYs, len(hist))
 			for i, rec := range hist {
 				w := weights(rec)
@@ -95,11 +103,16 @@ func drawAlphas(hist []EpochRecord, which string, cols, grid int, c vg.CanvasWri
 			pts.Shape = draw.CircleGlyph{}
 			pts.Radius = vg.Points(1.5)
 			p.Add(l, pts)
-			if r == 0 {
-				legend.Legend.Add(op, l)
-			}
 		}
 		plots[r/cols][r%cols] = p
+	}
+	for _, op := range legendOps {
+		l, err := plotter.NewLine(plotter.XYs{{}})
+		if err != nil {
+			return err
+		}
+		l.Color = models.OpRGBA(op)
+		legend.Legend.Add(op, l)
 	}
 	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: grid, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
@@ -115,15 +128,4 @@ func drawAlphas(hist []EpochRecord, which string, cols, grid int, c vg.CanvasWri
 	legend.Draw(tiles.At(dc, rows%cols, rows/cols))
 	_, err := c.WriteTo(out)
 	return err
-}
-
-// stateName names a cell state: s0, s1, or node i.
-func stateName(s int) string {
-	switch s {
-	case 0:
-		return "s0"
-	case 1:
-		return "s1"
-	}
-	return fmt.Sprintf("node %d", s-2)
 }

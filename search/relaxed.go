@@ -27,7 +27,7 @@ type Relaxed struct {
 // NewRelaxed makes a relaxed strategy on net from cfg: Weighting,
 // EdgeNorm, ArchWarmup; unrolled selects the second-order step.
 func NewRelaxed(name string, net *Supernet, cfg Config, unrolled bool) (*Relaxed, error) {
-	a, err := NewArch(net.Ops(), net.Config.Steps, cfg.EdgeNorm, cfg.Seed)
+	a, err := NewArch(net.Space(), net.Config.Steps, cfg.EdgeNorm, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (r *Relaxed) BeginEpoch(int, int) {}
 
 // Mixer implements Strategy.
 func (r *Relaxed) Mixer(ctx *nn.Ctx, _ Phase) (model.Mixer, error) {
-	return newRelaxedMixer(ctx, r.arch, r.net.Config.OpSet.ZeroIndex(), r.weighting, r.edgeNorm)
+	return newRelaxedMixer(ctx, r.arch, r.net.Config.OpSet.Zero, r.weighting, r.edgeNorm)
 }
 
 // ArchFirst implements Strategy: the architecture step comes first.
@@ -88,12 +88,12 @@ func (r *Relaxed) Weights() (normal, reduce [][]float64) {
 func (r *Relaxed) Genotype() (*models.Genotype, error) {
 	n, red := r.Weights()
 	cfg := r.net.Config
-	return Derive(n, red, cfg.Steps, cfg.Multiplier, r.arch.Ops, cfg.OpSet.Zero)
+	return Derive(n, red, cfg.Steps, cfg.Multiplier, r.arch.CellOps(0), r.arch.CellOps(1), cfg.OpSet.Zero)
 }
 
 // Record implements Strategy.
 func (r *Relaxed) Record(rec *ArchRecord) {
-	rec.Ops = append([]string(nil), r.arch.Ops...)
+	r.arch.record(rec)
 	rec.Normal, rec.Reduce = r.arch.OpWeights(0), r.arch.OpWeights(1)
 	rec.NormalEdges, rec.ReduceEdges = r.arch.EdgeWeights(0), r.arch.EdgeWeights(1)
 }
@@ -101,11 +101,29 @@ func (r *Relaxed) Record(rec *ArchRecord) {
 // ArchRecord is the architecture state of an epoch as alphas.jsonl keeps
 // it: the softmaxed weights of every edge, per cell type.
 type ArchRecord struct {
+	Space string `json:"space,omitempty"` // s0 (or empty, before spaces): Ops is every edge's list
+	// Ops is every edge's candidate list in a uniform space; in a per-edge
+	// space (s1) it is the union and NormalOps, ReduceOps give each row's.
 	Ops         []string    `json:"ops"`
+	NormalOps   [][]string  `json:"normal_ops,omitempty"`
+	ReduceOps   [][]string  `json:"reduce_ops,omitempty"`
 	Normal      [][]float64 `json:"normal"`                 // softmax(alphas_normal) [row][op]
 	Reduce      [][]float64 `json:"reduce"`                 // softmax(alphas_reduce)
 	NormalEdges []float64   `json:"normal_edges,omitempty"` // per-node softmax of betas_normal [row]
 	ReduceEdges []float64   `json:"reduce_edges,omitempty"`
+}
+
+// EdgeOps is the candidate list of edge row of the normal (reduce false) or
+// reduction cell.
+func (r *ArchRecord) EdgeOps(reduce bool, row int) []string {
+	per := r.NormalOps
+	if reduce {
+		per = r.ReduceOps
+	}
+	if row < len(per) {
+		return per[row]
+	}
+	return r.Ops
 }
 
 func init() {
@@ -138,17 +156,28 @@ func init() {
 			return NewRelaxed("pcdarts", net, cfg, false)
 		},
 	})
-	Register(Method{
-		Name:    "sharpdarts",
-		Summary: "sharpDARTS: the sharpDARTS op set, Max-W weighting, cosine power annealing",
-		Preset: func() Config {
-			c := dartsBase("sharpdarts")
-			c.OpSet, c.Weighting = "sharpdarts", WeightingMaxW
-			c.Schedule, c.LRMin, c.Power, c.LRWarmup = SchedulePowerCosine, 1e-4, 2, 5
-			return c
-		},
-		New: func(net *Supernet, cfg Config) (Strategy, error) {
-			return NewRelaxed("sharpdarts", net, cfg, false)
-		},
-	})
+	for _, v := range []struct{ name, weighting, summary string }{
+		{"sharpdarts", WeightingScalar, "sharpDARTS: the sharpDARTS op set, scalar weighting (the reference's default, " +
+			"with which SHARP_DARTS was searched), cosine power annealing"},
+		{"sharpdarts_max_w", WeightingMaxW, "sharpDARTS with Max-W weighting, the variant that found SHARPER_MAX_W and the other _MAX_W cells"},
+	} {
+		Register(Method{
+			Name:    v.name,
+			Summary: v.summary,
+			Preset:  func() Config { return sharpPreset(v.name, v.weighting) },
+			New: func(net *Supernet, cfg Config) (Strategy, error) {
+				return NewRelaxed(v.name, net, cfg, false)
+			},
+		})
+	}
+}
+
+// sharpPreset is sharpDARTS's search [SHARP-code cnn/train_search.py]: its
+// op set, cosine power annealing (p = 2, 5 warm-up epochs of 50) to 1e-4,
+// and the weighting given.
+func sharpPreset(method, weighting string) Config {
+	c := dartsBase(method)
+	c.OpSet, c.Weighting = "sharpdarts", weighting
+	c.Schedule, c.LRMin, c.Power, c.LRWarmup = SchedulePowerCosine, 1e-4, 2, 5
+	return c
 }

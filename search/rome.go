@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"gonas/engine/model"
 	"gonas/engine/nn"
@@ -41,9 +42,8 @@ const DefaultK = 7
 // NewROME makes the ROME strategy (v 1 or 2) on net. The op set must not
 // have a zero op (none): its removal is what keeps every node at in-degree 2.
 func NewROME(name string, v romeVersion, net *Supernet, cfg Config) (*ROME, error) {
-	ops := net.Ops()
-	if set := net.Config.OpSet; set.ZeroIndex() >= 0 {
-		return nil, fmt.Errorf("%s: op set %s contains %s; ROME searches a space without it (use --op-set rome)", name, set.Name, set.Zero)
+	if set, sp := net.Config.OpSet, net.Space(); set.Zero != "" && slices.Contains(sp.Ops(), set.Zero) {
+		return nil, fmt.Errorf("%s: space %s of op set %s contains %s; ROME searches a space without it (use --op-set rome)", name, sp.Name, set.Name, set.Zero)
 	}
 	has := mixCells(net.Net)
 	if !has[0] || !has[1] {
@@ -61,7 +61,7 @@ func NewROME(name string, v romeVersion, net *Supernet, cfg Config) (*ROME, erro
 		}
 	}
 	steps := net.Config.Steps
-	a, err := NewArch(ops, steps, v == romeV2, cfg.Seed)
+	a, err := NewArch(net.Space(), steps, v == romeV2, cfg.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -185,7 +185,7 @@ func (r *ROME) Genotype() (*models.Genotype, error) {
 		for i, v := range r.betas[c].Data {
 			beta[i] = float64(v)
 		}
-		cell, err := romeCell(r.version, r.arch.OpWeights(c), beta, r.arch.Ops, cfg.OpSet.Zero, cfg.Steps)
+		cell, err := romeCell(r.version, r.arch.OpWeights(c), beta, r.arch.CellOps(c), cfg.OpSet.Zero, cfg.Steps)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s cell: %w", r.name, cellNames[c], err)
 		}
@@ -196,7 +196,7 @@ func (r *ROME) Genotype() (*models.Genotype, error) {
 
 // Record implements Strategy.
 func (r *ROME) Record(rec *ArchRecord) {
-	rec.Ops = append([]string(nil), r.arch.Ops...)
+	r.arch.record(rec)
 	rec.Normal, rec.Reduce = r.Weights()
 	rec.NormalEdges, rec.ReduceEdges = r.EdgeWeights(0), r.EdgeWeights(1)
 }

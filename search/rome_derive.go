@@ -20,8 +20,8 @@ import (
 //
 // Each kept edge takes the op argmax alpha (ties: the lower column; the
 // op exclude, normally the op set's zero op if it has one, is never chosen).
-func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims []string, exclude string, steps int) ([]models.Pair, error) {
-	if err := checkWeights(alpha, len(prims), steps); err != nil {
+func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims [][]string, exclude string, steps int) ([]models.Pair, error) {
+	if err := checkWeights(alpha, prims, steps); err != nil {
 		return nil, fmt.Errorf("rome derive: %w", err)
 	}
 	if want := romeBetaLen(v, steps); len(beta) != want {
@@ -53,7 +53,8 @@ func romeCell(v romeVersion, alpha [][]float64, beta []float64, prims []string, 
 			ins = [2]int{order[0], order[1]}
 		}
 		for _, j := range ins {
-			op, err := argmaxOp(alpha[gumbelRow(i, j)], prims, exclude)
+			e := gumbelRow(i, j)
+			op, err := argmaxOp(alpha[e], prims[e], exclude)
 			if err != nil {
 				return nil, fmt.Errorf("rome derive: node %d input %d: %w", i, j, err)
 			}

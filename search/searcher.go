@@ -106,6 +106,10 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	space, err := models.ResolveSpace(cfg.Space, set)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	if d == nil {
 		if d, err = LoadData(cfg); err != nil {
 			return nil, err
@@ -120,7 +124,7 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 			tr.C, tr.H, tr.W, tr.Classes, v.C, v.H, v.W, v.Classes)
 	}
 	net, err := BuildSupernet(NetConfig{
-		OpSet: set, Input: spec.Shape{C: tr.C, H: tr.H, W: tr.W}, Classes: tr.Classes,
+		OpSet: set, Space: space, Input: spec.Shape{C: tr.C, H: tr.H, W: tr.W}, Classes: tr.Classes,
 		C: cfg.Channels, Layers: cfg.Layers, Steps: cfg.Steps, Multiplier: cfg.Multiplier,
 		StemMultiplier: cfg.StemMultiplier, Partial: cfg.Partial, MidChannels: cfg.MidChannels,
 		FixedReduce: cfg.Extra[ExtraFixedReduce] != 0, LastAct: cfg.Extra[ExtraLastAct] != 0,

@@ -13,7 +13,10 @@ import (
 // take the DARTS search values: C=16, 8 layers, 4 steps, multiplier 4, stem
 // multiplier 3.
 type NetConfig struct {
-	OpSet          *models.OpSet
+	OpSet *models.OpSet
+	// Space is each edge's candidate ops (nil: the op set's primitives on
+	// every edge, models.UniformSpace).
+	Space          *models.Space
 	Input          spec.Shape // per-image input shape
 	Classes        int
 	C              int // channels of the first cells
@@ -53,6 +56,9 @@ func (c NetConfig) withDefaults() NetConfig {
 	if c.Partial == 0 {
 		c.Partial = 1
 	}
+	if c.Space == nil && c.OpSet != nil {
+		c.Space = models.UniformSpace(c.OpSet)
+	}
 	return c
 }
 
@@ -71,10 +77,13 @@ func (c NetConfig) check() error {
 		return fmt.Errorf("partial-channel K %d must be positive", c.Partial)
 	case c.MidChannels < 0:
 		return fmt.Errorf("mid channels %d must not be negative", c.MidChannels)
-	case len(c.OpSet.Primitives) == 0:
-		return fmt.Errorf("op set %s has no searchable primitives", c.OpSet.Name)
+	case c.Space.Width() == 0:
+		return fmt.Errorf("op set %s, space %s: no searchable ops", c.OpSet.Name, c.Space.Name)
 	case c.FixedReduce && c.OpSet.FixedReduce == nil:
 		return fmt.Errorf("op set %s has no fixed reduction cell (gdas has GDAS-FRC)", c.OpSet.Name)
+	}
+	if err := c.Space.Check(c.OpSet, c.Steps); err != nil {
+		return err
 	}
 	if c.Partial > 1 && c.C%c.Partial != 0 {
 		return fmt.Errorf("partial channels: C=%d is not divisible by K=%d", c.C, c.Partial)
@@ -107,8 +116,8 @@ type CellInfo struct {
 // Rows is the number of edges per cell type.
 func (s *Supernet) Rows() int { return Rows(s.Config.Steps) }
 
-// Ops is the candidate ops, in alpha column order.
-func (s *Supernet) Ops() []string { return s.Config.OpSet.Primitives }
+// Space is the candidate ops of every edge, in alpha column order.
+func (s *Supernet) Space() *models.Space { return s.Config.Space }
 
 // BuildSupernet builds the search network described by cfg (zero fields
 // take the DARTS search values). Sizes that do not work (an odd map before
@@ -155,7 +164,7 @@ func BuildSupernet(cfg NetConfig) (*Supernet, error) {
 	}
 	net.Meta = spec.Meta{OpSet: cfg.OpSet.Name, Layers: cfg.Layers, Channels: cfg.C, Extra: map[string]string{
 		"supernet": "true", "steps": strconv.Itoa(cfg.Steps), "multiplier": strconv.Itoa(cfg.Multiplier),
-		"partial_channels": strconv.Itoa(cfg.Partial),
+		"partial_channels": strconv.Itoa(cfg.Partial), "space": cfg.Space.Name,
 	}}
 	sn.Net = net
 	return sn, nil
@@ -197,7 +206,7 @@ func (sn *Supernet) cell(b *spec.Builder, i, s0, s1, c int, red, redPrev bool) i
 				stride = 2
 			}
 			info := spec.MixInfo{Of: spec.MixOps, Cell: cell, Row: start + j, Node: n, From: j}
-			edges[j] = sn.edge(b, name+"._ops."+strconv.Itoa(start+j), states[j], c, stride, info)
+			edges[j] = sn.edge(b, name+"._ops."+strconv.Itoa(start+j), states[j], c, stride, cfg.Space.Edge(red, start+j), info)
 		}
 		states = append(states, b.Mix(name+".nodes."+strconv.Itoa(n),
 			spec.MixInfo{Of: spec.MixEdges, Cell: cell, Row: start, Node: n}, edges...))
@@ -205,10 +214,10 @@ func (sn *Supernet) cell(b *spec.Builder, i, s0, s1, c int, red, redPrev bool) i
 	return b.Concat(name+".concat", states[len(states)-cfg.Multiplier:]...)
 }
 
-// edge builds one MixedOp: every candidate op on x (or, with partial
+// edge builds one MixedOp: every candidate op of the edge (ops) on x (or, with partial
 // channels, on its first C/K channels, then the bypass, concat and channel
 // shuffle of PC-DARTS).
-func (sn *Supernet) edge(b *spec.Builder, name string, x, c, stride int, info spec.MixInfo) int {
+func (sn *Supernet) edge(b *spec.Builder, name string, x, c, stride int, ops []string, info spec.MixInfo) int {
 	cfg := sn.Config
 	k := cfg.Partial
 	in, cin := x, c
@@ -216,8 +225,8 @@ func (sn *Supernet) edge(b *spec.Builder, name string, x, c, stride int, info sp
 		cin = c / k
 		in = b.Slice(name+".partial", x, 0, cin)
 	}
-	outs := make([]int, len(cfg.OpSet.Primitives))
-	for o, op := range cfg.OpSet.Primitives {
+	outs := make([]int, len(ops))
+	for o, op := range ops {
 		outs[o] = cfg.OpSet.Build(b, op, name+"._ops."+strconv.Itoa(o), in, models.OpCtx{
 			Cin: cin, Cout: cin, Stride: stride, Affine: false, Search: true, MidChannels: cfg.MidChannels})
 	}

@@ -38,7 +38,8 @@ func toySupernet(t testing.TB) *Supernet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Supernet{Net: net, Config: NetConfig{OpSet: &models.OpSet{Name: "toy", Primitives: ops, Zero: "none"}, Steps: 1, Multiplier: 1}}
+	set := &models.OpSet{Name: "toy", Primitives: ops, Zero: "none"}
+	return &Supernet{Net: net, Config: NetConfig{OpSet: set, Space: models.UniformSpace(set), Steps: 1, Multiplier: 1}}
 }
 
 // toyStep sets up a darts2 step on the toy supernet with random batches and

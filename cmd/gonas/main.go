@@ -25,7 +25,7 @@ type command struct {
 // commands is the CLI, in the order of the pipeline.
 var commands = []*command{
 	cmdSearch, cmdDerive, cmdTrain, cmdExport, cmdEval, cmdPredict, cmdRun,
-	cmdZoo, cmdCount, cmdPlot, cmdInspect, cmdBench, cmdVersion,
+	cmdZoo, cmdSpaces, cmdCount, cmdPlot, cmdInspect, cmdBench, cmdVersion,
 }
 
 // errUsage marks errors caused by bad arguments; main prints usage for them.

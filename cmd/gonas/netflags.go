@@ -55,6 +55,12 @@ func (f *genoFlags) resolve() (*models.GenoFile, *models.OpSet, error) {
 	if err != nil {
 		return nil, nil, usagef("--op-set: %v", err)
 	}
+	if err := gf.CheckSpace(set); err != nil {
+		if isFileArg(f.genotype) {
+			return nil, nil, fmt.Errorf("%s: %w", f.genotype, err)
+		}
+		return nil, nil, err
+	}
 	return gf, set, nil
 }
 

@@ -34,7 +34,7 @@ type searchFlags struct {
 
 // configFlags are the flags that change what the search computes (refused
 // with --resume, whose checkpoint holds the configuration).
-var configFlags = []string{"dataset", "data-dir", "subset", "train-portion", "op-set", "layers", "channels", "nodes",
+var configFlags = []string{"dataset", "data-dir", "subset", "train-portion", "op-set", "space", "layers", "channels", "nodes",
 	"partial", "weighting", "mid-channels", "epochs", "batch", "lr", "lr-min", "momentum", "weight-decay", "grad-clip",
 	"power", "lr-warmup", "arch-lr", "arch-weight-decay", "arch-warmup", "seed",
 	"k", "tau-max", "tau-min", "fixed-reduce", "darts-rule"}
@@ -53,12 +53,13 @@ var cmdSearch = &command{
 		fs.StringVar(&c.DataDir, "data-dir", "", "data directory (MNIST idx files, CIFAR binaries); default MNIST comes from the Go module cache")
 		fs.IntVar(&c.Subset, "subset", 0, "search on the first N training images only, split 50/50 (0: all)")
 		fs.Float64Var(&c.TrainPortion, "train-portion", 0, "share of the images that trains the weights; the rest trains the architecture (default 0.5)")
-		fs.StringVar(&c.OpSet, "op-set", "", "op set searched (default: the method's: darts, or sharpdarts for sharpdarts; sharper for the 12-op space)")
+		fs.StringVar(&c.OpSet, "op-set", "", "op set searched (default: the method's: darts; rome for rome; sharpdarts for sharpdarts, sharper for its 12-op space; autodl for gdas, AutoDL's current ops without BN after pools, gdas for the 2019 GDAS code's with it)")
+		fs.StringVar(&c.Space, "space", "", "search space: s0 (the op set's primitives on every edge, the default), s1-s4 (RobustDARTS; `gonas spaces` lists them)")
 		fs.IntVar(&c.Layers, "layers", 0, "cells of the supernet (default 8)")
 		fs.IntVar(&c.Channels, "channels", 0, "initial channels C (default 16)")
 		fs.IntVar(&f.nodes, "nodes", 0, "intermediate nodes per cell, all concatenated (default 4)")
 		fs.IntVar(&c.Partial, "partial", 0, "PC-DARTS partial-channel K: ops see C/K channels (default 4 for pcdarts, 1 otherwise)")
-		fs.StringVar(&c.Weighting, "weighting", "", "mixed-op weighting: scalar or max_w (default: max_w for sharpdarts)")
+		fs.StringVar(&c.Weighting, "weighting", "", "mixed-op weighting: scalar or max_w (default scalar; max_w for sharpdarts_max_w)")
 		fs.IntVar(&c.MidChannels, "mid-channels", 0, "bottleneck width of the sharpDARTS choke ops (default 32)")
 		fs.IntVar(&c.Epochs, "epochs", 0, "epochs (default 50); warm-ups tied to the 50 epochs scale with it")
 		fs.IntVar(&c.Batch, "batch", 0, "batch size of both halves (default 64, pcdarts 256)")
@@ -153,8 +154,12 @@ func (f *searchFlags) start(fs *pflag.FlagSet) (*search.Searcher, error) {
 	if err := f.override(fs, &cfg); err != nil {
 		return nil, err
 	}
-	if _, err := models.LookupOpSet(cfg.OpSet); err != nil {
+	set, err := models.LookupOpSet(cfg.OpSet)
+	if err != nil {
 		return nil, usagef("--op-set: %v", err)
+	}
+	if _, err := models.ResolveSpace(cfg.Space, set); err != nil {
+		return nil, usagef("--space: %v", err)
 	}
 	if err := cfg.Check(); err != nil {
 		return nil, usagef("%v", err)
@@ -183,8 +188,8 @@ func (f *searchFlags) override(fs *pflag.FlagSet, cfg *search.Config) error {
 		}
 		cfg.Steps, cfg.Multiplier = f.nodes, f.nodes
 	}
-	str := map[string]*string{"dataset": &cfg.Dataset, "data-dir": &cfg.DataDir, "op-set": &cfg.OpSet, "weighting": &cfg.Weighting}
-	strv := map[string]string{"dataset": c.Dataset, "data-dir": c.DataDir, "op-set": c.OpSet, "weighting": c.Weighting}
+	str := map[string]*string{"dataset": &cfg.Dataset, "data-dir": &cfg.DataDir, "op-set": &cfg.OpSet, "space": &cfg.Space, "weighting": &cfg.Weighting}
+	strv := map[string]string{"dataset": c.Dataset, "data-dir": c.DataDir, "op-set": c.OpSet, "space": c.Space, "weighting": c.Weighting}
 	ints := map[string]*int{"subset": &cfg.Subset, "layers": &cfg.Layers, "channels": &cfg.Channels, "partial": &cfg.Partial,
 		"mid-channels": &cfg.MidChannels, "batch": &cfg.Batch, "lr-warmup": &cfg.LRWarmup, "arch-warmup": &cfg.ArchWarmup}
 	intv := map[string]int{"subset": c.Subset, "layers": c.Layers, "channels": c.Channels, "partial": c.Partial,

@@ -6,13 +6,21 @@ import (
 	"gonas/models"
 )
 
-// OpSetOf is the op set a genotype file names, DARTS's when it names none.
+// OpSetOf is the op set a genotype file names, DARTS's when it names none,
+// after checking the genotype against the space the file declares.
 func OpSetOf(gf *models.GenoFile) (*models.OpSet, error) {
 	name := gf.OpSet
 	if name == "" {
 		name = "darts"
 	}
-	return models.LookupOpSet(name)
+	set, err := models.LookupOpSet(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := gf.CheckSpace(set); err != nil {
+		return nil, err
+	}
+	return set, nil
 }
 
 // Derive builds the network of genotype file gf in op set set with the
