@@ -28,20 +28,26 @@ type Config struct {
 	// primitives on every edge).
 	Space string `json:"space,omitempty"`
 
-	Dataset      string  `json:"dataset"`
-	DataDir      string  `json:"data_dir,omitempty"`
-	Subset       int     `json:"subset,omitempty"` // first N training images (0: all)
-	TrainPortion float64 `json:"train_portion"`    // first share trains the weights, the rest the architecture
+	Dataset string `json:"dataset"`
+	DataDir string `json:"data_dir,omitempty"`
+	Subset  int    `json:"subset,omitempty"` // first N training images (0: all)
+	// ImageSize is the side image folders are resized to (0: 32, or 224
+	// with the ImageNet stem).
+	ImageSize    int     `json:"image_size,omitempty"`
+	TrainPortion float64 `json:"train_portion"` // first share trains the weights, the rest the architecture
 
-	Channels       int    `json:"channels"`
-	Layers         int    `json:"layers"`
-	Steps          int    `json:"steps"`
-	Multiplier     int    `json:"multiplier"`
-	StemMultiplier int    `json:"stem_multiplier"`
-	Partial        int    `json:"partial_channels,omitempty"` // PC-DARTS K
-	EdgeNorm       bool   `json:"edge_normalization,omitempty"`
-	Weighting      string `json:"weighting"`
-	MidChannels    int    `json:"mid_channels,omitempty"`
+	Channels       int `json:"channels"`
+	Layers         int `json:"layers"`
+	Steps          int `json:"steps"`
+	Multiplier     int `json:"multiplier"`
+	StemMultiplier int `json:"stem_multiplier"`
+	Partial        int `json:"partial_channels,omitempty"` // PC-DARTS K
+	// ImageNetStem is the stem of PC-DARTS's model_search_imagenet: three
+	// stride-2 3x3 convs (224 -> 28) for direct ImageNet search.
+	ImageNetStem bool   `json:"imagenet_stem,omitempty"`
+	EdgeNorm     bool   `json:"edge_normalization,omitempty"`
+	Weighting    string `json:"weighting"`
+	MidChannels  int    `json:"mid_channels,omitempty"`
 
 	Epochs      int     `json:"epochs"`
 	Batch       int     `json:"batch"`
@@ -106,7 +112,7 @@ func (c *Config) Check() error {
 		return fmt.Errorf("multiplier %d exceeds steps %d", c.Multiplier, c.Steps)
 	case !(c.TrainPortion > 0 && c.TrainPortion < 1):
 		return fmt.Errorf("train portion %v must be in (0, 1)", c.TrainPortion)
-	case c.Subset < 0 || c.Partial < 0 || c.MidChannels < 0 || c.ArchWarmup < 0 || c.LRWarmup < 0:
+	case c.Subset < 0 || c.ImageSize < 0 || c.Partial < 0 || c.MidChannels < 0 || c.ArchWarmup < 0 || c.LRWarmup < 0:
 		return fmt.Errorf("subset, partial channels, mid channels and warm-ups must not be negative")
 	case !(c.LR > 0) || !finite(c.LR) || c.LRMin < 0 || !finite(c.LRMin) || c.LRMin > c.LR:
 		return fmt.Errorf("learning rate %v and minimum %v: want 0 <= min <= lr, lr > 0", c.LR, c.LRMin)

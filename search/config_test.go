@@ -18,7 +18,7 @@ func TestPresets(t *testing.T) {
 		{"darts2", 64, 0.025, 0.001, 3e-4, 0, 0, "darts", WeightingScalar, ScheduleCosine},
 		{"pcdarts", 256, 0.1, 0, 6e-4, 4, 15, "darts", WeightingScalar, ScheduleCosine},
 		{"sharpdarts", 64, 0.025, 1e-4, 3e-4, 0, 0, "sharpdarts", WeightingScalar, SchedulePowerCosine},
-		{"sharpdarts_max_w", 64, 0.025, 1e-4, 3e-4, 0, 0, "sharpdarts", WeightingMaxW, SchedulePowerCosine},
+		{"sharpdarts-max-w", 64, 0.025, 1e-4, 3e-4, 0, 0, "sharpdarts", WeightingMaxW, SchedulePowerCosine},
 	} {
 		m, err := LookupMethod(tc.method)
 		if err != nil {

@@ -52,17 +52,28 @@ func (s *Searcher) spaceName() string {
 	return ""
 }
 
-// genoName names the searched genotype, e.g. darts_mnist_seed2.
+// genoName names the searched genotype, e.g. darts_mnist_seed2 (an image
+// folder by its base name: darts_folder_cifar10_seed2), within the 64
+// characters a genotype name may have.
 func (s *Searcher) genoName() string {
+	ds := s.Config.Dataset
+	if dir, ok := strings.CutPrefix(ds, "folder:"); ok {
+		ds = "folder_" + filepath.Base(dir)
+	}
 	var b strings.Builder
-	for _, r := range strings.ToLower(s.Config.Method + "_" + s.Config.Dataset) {
+	for _, r := range strings.ToLower(s.Config.Method + "_" + ds) {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
 			b.WriteRune(r)
 		} else {
 			b.WriteByte('_')
 		}
 	}
-	return b.String() + "_seed" + strconv.FormatUint(s.Config.Seed, 10)
+	seed := "_seed" + strconv.FormatUint(s.Config.Seed, 10)
+	name := b.String()
+	if len(name)+len(seed) > 64 {
+		name = name[:64-len(seed)]
+	}
+	return name + seed
 }
 
 // provenance is the .geno comment: how the genotype was made.

@@ -213,6 +213,17 @@ func romePreset(name string) Config {
 	return c
 }
 
+// romeImageNetPreset is ROME's direct ImageNet search (docs/papers.md §4):
+// 8 cells of C=16 on PC-DARTS's ImageNet stem at 224x224, as many images
+// for the weights as for the architecture (10% and 10% of ImageNet: the
+// subset is the user's --subset), K=3, batch 256, 30 epochs.
+func romeImageNetPreset() Config {
+	c := romePreset("rome-imagenet")
+	c.ImageNetStem, c.Batch, c.Epochs = true, 256, 30
+	c.Extra[ExtraK] = 3
+	return c
+}
+
 func init() {
 	Register(Method{
 		Name:    "rome",
@@ -220,6 +231,14 @@ func init() {
 		Preset:  func() Config { return romePreset("rome") },
 		New: func(net *Supernet, cfg Config) (Strategy, error) {
 			return NewROME("rome", romeV2, net, cfg)
+		},
+	})
+	Register(Method{
+		Name:    "rome-imagenet",
+		Summary: "ROME v2 searched directly on ImageNet: the ImageNet stem, 10%/10% split (give --subset), K=3, batch 256, 30 epochs",
+		Preset:  romeImageNetPreset,
+		New: func(net *Supernet, cfg Config) (Strategy, error) {
+			return NewROME("rome-imagenet", romeV2, net, cfg)
 		},
 	})
 	Register(Method{

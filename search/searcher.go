@@ -42,7 +42,11 @@ type Data struct {
 // LoadData reads cfg's dataset, keeps its first Subset images and splits
 // it by TrainPortion.
 func LoadData(cfg Config) (*Data, error) {
-	ds, err := data.Load(cfg.Dataset, "train", data.Options{Dir: cfg.DataDir})
+	size := cfg.ImageSize
+	if size == 0 && cfg.ImageNetStem {
+		size = 224
+	}
+	ds, err := data.Load(cfg.Dataset, "train", data.Options{Dir: cfg.DataDir, H: size, W: size})
 	if err != nil {
 		return nil, fmt.Errorf("search data: %w", err)
 	}
@@ -127,7 +131,7 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 		OpSet: set, Space: space, Input: spec.Shape{C: tr.C, H: tr.H, W: tr.W}, Classes: tr.Classes,
 		C: cfg.Channels, Layers: cfg.Layers, Steps: cfg.Steps, Multiplier: cfg.Multiplier,
 		StemMultiplier: cfg.StemMultiplier, Partial: cfg.Partial, MidChannels: cfg.MidChannels,
-		FixedReduce: cfg.Extra[ExtraFixedReduce] != 0, LastAct: cfg.Extra[ExtraLastAct] != 0,
+		FixedReduce: cfg.Extra[ExtraFixedReduce] != 0, LastAct: cfg.Extra[ExtraLastAct] != 0, ImageNetStem: cfg.ImageNetStem,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

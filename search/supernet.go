@@ -35,6 +35,11 @@ type NetConfig struct {
 	// (GDAS-FRC, OpSet.FixedReduce) on the preprocessed states: only the
 	// normal cells are searched.
 	FixedReduce bool
+	// ImageNetStem replaces the stem by PC-DARTS's ImageNet search stems
+	// (stem0: conv 3x3 s2 to 3C/2, BN, ReLU, conv 3x3 s2 to 3C, BN; stem1:
+	// ReLU, conv 3x3 s2, BN), s0 = stem0 and s1 = stem1, so the first cell
+	// reduces s0 with a FactorizedReduce.
+	ImageNetStem bool
 	// LastAct puts an affine BN and a ReLU between the last cell and global
 	// pooling, as AutoDL's GDAS search network does (its `lastact`).
 	LastAct bool
@@ -130,11 +135,8 @@ func BuildSupernet(cfg NetConfig) (*Supernet, error) {
 	}
 	b := spec.NewBuilder(cfg.Input)
 	sn := &Supernet{Config: cfg}
-	x := b.Conv("stem.0", 0, spec.Square(cfg.StemMultiplier*cfg.C, 3, 1, 1, 1))
-	s0 := b.BN("stem.1", x, true) // the stem BN is affine in search too
-	s1 := s0
+	s0, s1, redPrev := stem(b, cfg.StemMultiplier*cfg.C, cfg.ImageNetStem)
 	c := cfg.C
-	redPrev := false
 	for i := 0; i < cfg.Layers; i++ {
 		red := reductionAt(i, cfg.Layers)
 		if red {
@@ -168,6 +170,22 @@ func BuildSupernet(cfg NetConfig) (*Supernet, error) {
 	}}
 	sn.Net = net
 	return sn, nil
+}
+
+// stem builds the supernet's stem of cs channels (its BNs are affine in
+// search too): one 3x3 conv for CIFAR-sized inputs (s0 = s1), or the two
+// stride-2 ImageNet stems, after which the first cell's s0 is reduced.
+func stem(b *spec.Builder, cs int, imagenet bool) (s0, s1 int, redPrev bool) {
+	if !imagenet {
+		x := b.Conv("stem.0", 0, spec.Square(cs, 3, 1, 1, 1))
+		s0 = b.BN("stem.1", x, true)
+		return s0, s0, false
+	}
+	x := b.Conv("stem0.0", 0, spec.Square(cs/2, 3, 2, 1, 1))
+	x = b.ReLU("stem0.2", b.BN("stem0.1", x, true))
+	s0 = b.BN("stem0.4", b.Conv("stem0.3", x, spec.Square(cs, 3, 2, 1, 1)), true)
+	y := b.Conv("stem1.1", b.ReLU("stem1.0", s0), spec.Square(cs, 3, 2, 1, 1))
+	return s0, b.BN("stem1.2", y, true), true
 }
 
 // supernetError adds a hint to the size errors users can fix.

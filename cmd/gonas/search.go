@@ -34,7 +34,7 @@ type searchFlags struct {
 
 // configFlags are the flags that change what the search computes (refused
 // with --resume, whose checkpoint holds the configuration).
-var configFlags = []string{"dataset", "data-dir", "subset", "train-portion", "op-set", "space", "layers", "channels", "nodes",
+var configFlags = []string{"dataset", "data-dir", "subset", "train-portion", "image-size", "imagenet-stem", "op-set", "space", "layers", "channels", "nodes",
 	"partial", "weighting", "mid-channels", "epochs", "batch", "lr", "lr-min", "momentum", "weight-decay", "grad-clip",
 	"power", "lr-warmup", "arch-lr", "arch-weight-decay", "arch-warmup", "seed",
 	"k", "tau-max", "tau-min", "fixed-reduce", "darts-rule"}
@@ -55,11 +55,13 @@ var cmdSearch = &command{
 		fs.Float64Var(&c.TrainPortion, "train-portion", 0, "share of the images that trains the weights; the rest trains the architecture (default 0.5)")
 		fs.StringVar(&c.OpSet, "op-set", "", "op set searched (default: the method's: darts; rome for rome; sharpdarts for sharpdarts, sharper for its 12-op space; autodl for gdas, AutoDL's current ops without BN after pools, gdas for the 2019 GDAS code's with it)")
 		fs.StringVar(&c.Space, "space", "", "search space: s0 (the op set's primitives on every edge, the default), s1-s4 (RobustDARTS; `gonas spaces` lists them)")
+		fs.IntVar(&c.ImageSize, "image-size", 0, "side image folders are resized to (default 32; 224 with the ImageNet stem)")
+		fs.BoolVar(&c.ImageNetStem, "imagenet-stem", false, "PC-DARTS's ImageNet search stem: three stride-2 3x3 convs (default for pcdarts-imagenet, rome-imagenet)")
 		fs.IntVar(&c.Layers, "layers", 0, "cells of the supernet (default 8)")
 		fs.IntVar(&c.Channels, "channels", 0, "initial channels C (default 16)")
 		fs.IntVar(&f.nodes, "nodes", 0, "intermediate nodes per cell, all concatenated (default 4)")
 		fs.IntVar(&c.Partial, "partial", 0, "PC-DARTS partial-channel K: ops see C/K channels (default 4 for pcdarts, 1 otherwise)")
-		fs.StringVar(&c.Weighting, "weighting", "", "mixed-op weighting: scalar or max_w (default scalar; max_w for sharpdarts_max_w)")
+		fs.StringVar(&c.Weighting, "weighting", "", "mixed-op weighting: scalar or max_w (default scalar; max_w for sharpdarts-max-w)")
 		fs.IntVar(&c.MidChannels, "mid-channels", 0, "bottleneck width of the sharpDARTS choke ops (default 32)")
 		fs.IntVar(&c.Epochs, "epochs", 0, "epochs (default 50); warm-ups tied to the 50 epochs scale with it")
 		fs.IntVar(&c.Batch, "batch", 0, "batch size of both halves (default 64, pcdarts 256)")
@@ -190,9 +192,12 @@ func (f *searchFlags) override(fs *pflag.FlagSet, cfg *search.Config) error {
 	}
 	str := map[string]*string{"dataset": &cfg.Dataset, "data-dir": &cfg.DataDir, "op-set": &cfg.OpSet, "space": &cfg.Space, "weighting": &cfg.Weighting}
 	strv := map[string]string{"dataset": c.Dataset, "data-dir": c.DataDir, "op-set": c.OpSet, "space": c.Space, "weighting": c.Weighting}
-	ints := map[string]*int{"subset": &cfg.Subset, "layers": &cfg.Layers, "channels": &cfg.Channels, "partial": &cfg.Partial,
+	if fs.Changed("imagenet-stem") {
+		cfg.ImageNetStem = c.ImageNetStem
+	}
+	ints := map[string]*int{"image-size": &cfg.ImageSize, "subset": &cfg.Subset, "layers": &cfg.Layers, "channels": &cfg.Channels, "partial": &cfg.Partial,
 		"mid-channels": &cfg.MidChannels, "batch": &cfg.Batch, "lr-warmup": &cfg.LRWarmup, "arch-warmup": &cfg.ArchWarmup}
-	intv := map[string]int{"subset": c.Subset, "layers": c.Layers, "channels": c.Channels, "partial": c.Partial,
+	intv := map[string]int{"image-size": c.ImageSize, "subset": c.Subset, "layers": c.Layers, "channels": c.Channels, "partial": c.Partial,
 		"mid-channels": c.MidChannels, "batch": c.Batch, "lr-warmup": c.LRWarmup, "arch-warmup": c.ArchWarmup}
 	floats := map[string]*float64{"train-portion": &cfg.TrainPortion, "lr": &cfg.LR, "lr-min": &cfg.LRMin, "momentum": &cfg.Momentum,
 		"weight-decay": &cfg.WeightDecay, "grad-clip": &cfg.GradClip, "power": &cfg.Power, "arch-lr": &cfg.ArchLR,

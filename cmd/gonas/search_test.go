@@ -166,3 +166,26 @@ func TestBenchSearch(t *testing.T) {
 		t.Fatalf("bad input: %v", err)
 	}
 }
+
+// TestSearchImageNetStem: the ImageNet search presets run on an image
+// folder at the size given (64x64: 16x16 and 8x8 after the stems), with the
+// stem and image size they state, and write a genotype (whose name, from
+// a long folder path, stays within the 64 characters a name may have).
+func TestSearchImageNetStem(t *testing.T) {
+	root := writeImageFolder(t, 64, 8)
+	for method, extra := range map[string][]string{"pcdarts-imagenet": {"--arch-warmup", "0"}, "rome-imagenet": {"--k", "1"}} {
+		out := filepath.Join(t.TempDir(), method)
+		log := gonas(t, append([]string{"search", "--method", method, "--dataset", "folder:" + root, "--image-size", "64", "--layers", "3",
+			"--channels", "4", "--batch", "4", "--epochs", "1", "--out", out, "--threads", "1"}, extra...)...)
+		if !strings.Contains(log, "genotype") {
+			t.Fatalf("%s:\n%s", method, log)
+		}
+		ck, err := search.ReadHeader(filepath.Join(out, search.CheckpointFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := ck.Config; !c.ImageNetStem || c.ImageSize != 64 {
+			t.Errorf("%s: checkpoint config %+v", method, c)
+		}
+	}
+}

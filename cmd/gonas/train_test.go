@@ -318,25 +318,27 @@ func TestTrainEvalPredictInspect(t *testing.T) {
 	}
 }
 
-// TestTrainImageFolder: --dataset folder:PATH trains the CIFAR network on
-// the folder's images at the --input size with as many classes as the
-// folder has sub-folders.
-func TestTrainImageFolder(t *testing.T) {
+// writeImageFolder writes an image folder of three classes (cats, dogs,
+// owls) of n random PNGs of size x size each, a white bar whose place
+// tells the class.
+func writeImageFolder(t *testing.T, size, n int) string {
+	t.Helper()
 	root := t.TempDir()
 	r := rand.New(rand.NewPCG(9, 9))
+	bar := size * 3 / 10
 	for c, name := range []string{"cats", "dogs", "owls"} {
 		dir := filepath.Join(root, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for i := range 10 {
-			img := image.NewRGBA(image.Rect(0, 0, 20, 20))
+		for i := range n {
+			img := image.NewRGBA(image.Rect(0, 0, size, size))
 			for p := range img.Pix {
 				img.Pix[p] = uint8(r.IntN(256))
 			}
-			for y := 0; y < 6; y++ {
-				for x := 6 * c; x < 6*c+6; x++ {
-					img.Set(x, y+7, color.RGBA{255, 255, 255, 255})
+			for y := 0; y < bar; y++ {
+				for x := bar * c; x < bar*(c+1); x++ {
+					img.Set(x, y+size/3, color.RGBA{255, 255, 255, 255})
 				}
 			}
 			var b bytes.Buffer
@@ -348,6 +350,14 @@ func TestTrainImageFolder(t *testing.T) {
 			}
 		}
 	}
+	return root
+}
+
+// TestTrainImageFolder: --dataset folder:PATH trains the CIFAR network on
+// the folder's images at the --input size with as many classes as the
+// folder has sub-folders.
+func TestTrainImageFolder(t *testing.T) {
+	root := writeImageFolder(t, 20, 10)
 	out := filepath.Join(t.TempDir(), "run")
 	log := gonas(t, "train", "-g", "DARTS_V2", "--dataset", "folder:"+root, "--input", "3x16x16", "--layers", "2", "--channels", "4",
 		"--epochs", "1", "--batch", "8", "--out", out)
