@@ -34,7 +34,8 @@ type Config struct {
 	// ImageSize is the side image folders are resized to (0: 32, or 224
 	// with the ImageNet stem).
 	ImageSize    int     `json:"image_size,omitempty"`
-	TrainPortion float64 `json:"train_portion"` // first share trains the weights, the rest the architecture
+	TrainPortion float64 `json:"train_portion"`         // first share trains the weights, the rest the architecture
+	AutoAugment  bool    `json:"autoaugment,omitempty"` // AutoAugment's CIFAR-10 policy on both halves
 
 	Channels       int `json:"channels"`
 	Layers         int `json:"layers"`

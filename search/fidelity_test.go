@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -136,5 +137,32 @@ func TestImageNetStem(t *testing.T) {
 		if method == "pcdarts-imagenet" && (c.ArchLR != 6e-3 || c.ArchWarmup != 35 || c.ArchGradClip != 5 || c.LR != 0.5) {
 			t.Errorf("%s preset %+v", method, c)
 		}
+	}
+}
+
+// TestSearchAutoAugment: a search with AutoAugment is the same on every
+// run and differs from the search without it.
+func TestSearchAutoAugment(t *testing.T) {
+	run := func(aa bool) string {
+		cfg := tinyConfig(t, "darts")
+		cfg.ScaleEpochs(1)
+		cfg.AutoAugment = aa
+		s, err := New(cfg, synthData(t, 32, 3, 8, 8, 3, 1), Options{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := out.History[len(out.History)-1]
+		return fmt.Sprint(r.TrainLoss, r.Normal)
+	}
+	a, b, plain := run(true), run(true), run(false)
+	if a != b {
+		t.Fatalf("two AutoAugment searches differ:\n%s\n%s", a, b)
+	}
+	if a == plain {
+		t.Fatal("AutoAugment changed nothing")
 	}
 }

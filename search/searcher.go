@@ -62,6 +62,12 @@ func LoadData(cfg Config) (*Data, error) {
 	return &Data{Train: a, Val: b}, nil
 }
 
+// withAutoAugment is a with AutoAugment on or off.
+func withAutoAugment(a data.Augment, on bool) data.Augment {
+	a.AutoAugment = on
+	return a
+}
+
 // Searcher runs one search: the supernet and its weights, the strategy, the
 // optimizers, the data and the state.
 type Searcher struct {
@@ -156,7 +162,7 @@ func New(cfg Config, d *Data, opt Options) (*Searcher, error) {
 	}
 	for i, half := range []*data.Dataset{d.Train, d.Val} {
 		l, err := data.NewLoader(half, data.LoaderConfig{Batch: cfg.Batch, Shuffle: true,
-			Augment: data.StandardAugment(half, 0), Seed: mixSeed(cfg.Seed, uint64(1+i))})
+			Augment: withAutoAugment(data.StandardAugment(half, 0), cfg.AutoAugment), Seed: mixSeed(cfg.Seed, uint64(1+i))})
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}

@@ -31,6 +31,9 @@ type Config struct {
 	TestSubset int    `json:"test_subset,omitempty"` // evaluate on the first TestSubset test images (0: all)
 	Augment    bool   `json:"augment"`               // random crop (dataset padding) and, where labels allow, horizontal flip
 	Cutout     int    `json:"cutout,omitempty"`      // cutout length (0: none)
+	// AutoAugment applies AutoAugment's CIFAR-10 policy after crop and flip
+	// (sharpDARTS's retraining).
+	AutoAugment bool `json:"autoaugment,omitempty"`
 
 	// Length and batches.
 	Epochs    int `json:"epochs"`

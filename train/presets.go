@@ -80,10 +80,10 @@ var presetList = func() []Preset {
 	// sharpDARTS [SHARP-code cnn/train.py]: 2000 epochs, batch 64, cosine
 	// power annealing p=2 from 0.025 to 1e-8 with 5 warm-up epochs.
 	p = dartsCIFAR("sharpdarts-cifar10")
-	p.Summary = "sharpDARTS CIFAR-10 retraining: 2000 epochs, batch 64, lr 0.025 -> 1e-8 cosine power annealing p=2, 5 warm-up epochs, aux 0.4, cutout 16, drop-path 0.2"
+	p.Summary = "sharpDARTS CIFAR-10 retraining: 2000 epochs, batch 64, lr 0.025 -> 1e-8 cosine power annealing p=2, 5 warm-up epochs, AutoAugment, aux 0.4, cutout 16, drop-path 0.2"
 	p.Config.Epochs, p.Config.Batch, p.Config.EvalBatch = 2000, 64, 64
 	p.Config.Schedule, p.Config.LRMin, p.Config.Power, p.Config.Warmup, p.Config.StepFirst = SchedPowerCosine, 1e-8, 2, 5, false
-	p.Config.Note = "AutoAugment is not implemented: random crop, flip and cutout only"
+	p.Config.AutoAugment = true
 	ps = append(ps, p)
 
 	// ROME [ROME-paper §4.1]: the DARTS settings.

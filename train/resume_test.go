@@ -62,17 +62,36 @@ func sameHistory(t *testing.T, a, b []EpochMetrics) {
 // end of epoch 1's batches before its evaluation) and resumes it each time;
 // the final checkpoint must equal an uninterrupted run's bit for bit,
 // optimizer buffers included, and so must the metrics. It runs with the
-// per-epoch and the per-step learning rate.
+// per-epoch and the per-step learning rate, and with AutoAugment, where a
+// second uninterrupted run must also be identical and differ from the run
+// without it.
 func TestResumeBitIdentical(t *testing.T) {
-	for _, perStep := range []bool{false, true} {
-		t.Run(fmt.Sprintf("lr-per-step=%v", perStep), func(t *testing.T) { testResumeBitIdentical(t, perStep) })
+	for _, tc := range []struct{ perStep, autoAugment bool }{{false, false}, {true, false}, {false, true}} {
+		t.Run(fmt.Sprintf("lr-per-step=%v,autoaugment=%v", tc.perStep, tc.autoAugment), func(t *testing.T) {
+			testResumeBitIdentical(t, tc.perStep, tc.autoAugment)
+		})
 	}
 }
 
-func testResumeBitIdentical(t *testing.T, perStep bool) {
+// runHash runs cfg uninterrupted and hashes its final checkpoint.
+func runHash(t *testing.T, s tinySetup, cfg Config) string {
+	t.Helper()
+	dir := t.TempDir()
+	tr, err := New(s.net, cfg, s.options(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return fileHash(t, filepath.Join(dir, CheckpointFile))
+}
+
+func testResumeBitIdentical(t *testing.T, perStep, autoAugment bool) {
 	s := newTiny(t)
 	cfg := tinyConfig()
 	cfg.PerStep = perStep
+	cfg.AutoAugment = autoAugment
 
 	ref := t.TempDir()
 	tr, err := New(s.net, cfg, s.options(ref))
@@ -87,6 +106,16 @@ func testResumeBitIdentical(t *testing.T, perStep bool) {
 		t.Fatalf("reference run: stop %s, %d epochs, %d steps", r.Stop, len(r.State.History), r.State.Step)
 	}
 	want := fileHash(t, filepath.Join(ref, CheckpointFile))
+	if autoAugment {
+		if again := runHash(t, s, cfg); again != want {
+			t.Fatalf("two runs with AutoAugment end with tensors %s and %s", want, again)
+		}
+		plain := cfg
+		plain.AutoAugment = false
+		if runHash(t, s, plain) == want {
+			t.Fatal("AutoAugment changed nothing")
+		}
+	}
 
 	out := t.TempDir()
 	opt := s.options(out)

@@ -207,6 +207,7 @@ func (t *Trainer) setup() error {
 	} else if t.cfg.Cutout > 0 {
 		aug.Cutout = t.cfg.Cutout
 	}
+	aug.AutoAugment = t.cfg.AutoAugment
 	workers := t.opt.Workers
 	if workers <= 0 {
 		workers = 1

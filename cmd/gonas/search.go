@@ -34,7 +34,7 @@ type searchFlags struct {
 
 // configFlags are the flags that change what the search computes (refused
 // with --resume, whose checkpoint holds the configuration).
-var configFlags = []string{"dataset", "data-dir", "subset", "train-portion", "image-size", "imagenet-stem", "op-set", "space", "layers", "channels", "nodes",
+var configFlags = []string{"dataset", "data-dir", "subset", "train-portion", "autoaugment", "image-size", "imagenet-stem", "op-set", "space", "layers", "channels", "nodes",
 	"partial", "weighting", "mid-channels", "epochs", "batch", "lr", "lr-min", "momentum", "weight-decay", "grad-clip",
 	"power", "lr-warmup", "arch-lr", "arch-weight-decay", "arch-warmup", "seed",
 	"k", "tau-max", "tau-min", "fixed-reduce", "darts-rule"}
@@ -55,6 +55,7 @@ var cmdSearch = &command{
 		fs.Float64Var(&c.TrainPortion, "train-portion", 0, "share of the images that trains the weights; the rest trains the architecture (default 0.5)")
 		fs.StringVar(&c.OpSet, "op-set", "", "op set searched (default: the method's: darts; rome for rome; sharpdarts for sharpdarts, sharper for its 12-op space; autodl for gdas, AutoDL's current ops without BN after pools, gdas for the 2019 GDAS code's with it)")
 		fs.StringVar(&c.Space, "space", "", "search space: s0 (the op set's primitives on every edge, the default), s1-s4 (RobustDARTS; `gonas spaces` lists them)")
+		fs.BoolVar(&c.AutoAugment, "autoaugment", false, "AutoAugment's CIFAR-10 policy after crop and flip on both halves")
 		fs.IntVar(&c.ImageSize, "image-size", 0, "side image folders are resized to (default 32; 224 with the ImageNet stem)")
 		fs.BoolVar(&c.ImageNetStem, "imagenet-stem", false, "PC-DARTS's ImageNet search stem: three stride-2 3x3 convs (default for pcdarts-imagenet, rome-imagenet)")
 		fs.IntVar(&c.Layers, "layers", 0, "cells of the supernet (default 8)")
@@ -194,6 +195,9 @@ func (f *searchFlags) override(fs *pflag.FlagSet, cfg *search.Config) error {
 	strv := map[string]string{"dataset": c.Dataset, "data-dir": c.DataDir, "op-set": c.OpSet, "space": c.Space, "weighting": c.Weighting}
 	if fs.Changed("imagenet-stem") {
 		cfg.ImageNetStem = c.ImageNetStem
+	}
+	if fs.Changed("autoaugment") {
+		cfg.AutoAugment = c.AutoAugment
 	}
 	ints := map[string]*int{"image-size": &cfg.ImageSize, "subset": &cfg.Subset, "layers": &cfg.Layers, "channels": &cfg.Channels, "partial": &cfg.Partial,
 		"mid-channels": &cfg.MidChannels, "batch": &cfg.Batch, "lr-warmup": &cfg.LRWarmup, "arch-warmup": &cfg.ArchWarmup}

@@ -55,7 +55,7 @@ type trainFlags struct {
 var hyperFlags = []string{
 	"preset", "epochs", "batch", "eval-batch", "lr", "lr-min", "schedule", "warmup", "step-first", "lr-per-step", "power", "gamma",
 	"step-every", "momentum", "weight-decay", "nesterov", "grad-clip", "aux-weight", "drop-path", "label-smoothing",
-	"cutout", "augment", "seed", "subset", "test-subset",
+	"cutout", "augment", "autoaugment", "seed", "subset", "test-subset",
 	"genotype", "op-set", "dataset", "network", "input", "layers", "channels", "classes", "mid-channels", "auxiliary",
 }
 
@@ -91,6 +91,7 @@ func (f *trainFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&h.Cutout, "cutout", 0, "cutout length; bare --cutout means 16, another length needs --cutout=N (0: none)")
 	fs.Lookup("cutout").NoOptDefVal = "16"
 	fs.BoolVar(&h.Augment, "augment", true, "random crop (and flip where labels allow)")
+	fs.BoolVar(&h.AutoAugment, "autoaugment", false, "AutoAugment's CIFAR-10 policy (25 sub-policies) after crop and flip, as sharpDARTS retrains (default for sharpdarts-cifar10)")
 	fs.Uint64Var(&h.Seed, "seed", 0, "random seed: weights, data order, augmentation, drop-path")
 	fs.StringVar(&h.DataDir, "data-dir", "", "data directory (MNIST idx files, CIFAR binaries, image folders); default MNIST comes from the Go module cache")
 	fs.IntVar(&h.Subset, "subset", 0, "train on the first N training images only (0: all)")
@@ -245,7 +246,8 @@ func (f *trainFlags) override(fs *pflag.FlagSet, cfg *train.Config) error {
 		"grad-clip": func() { cfg.GradClip = h.GradClip }, "aux-weight": func() { cfg.AuxWeight = h.AuxWeight },
 		"drop-path": func() { cfg.DropPath = h.DropPath }, "label-smoothing": func() { cfg.LabelSmoothing = h.LabelSmoothing },
 		"cutout": func() { cfg.Cutout = h.Cutout }, "augment": func() { cfg.Augment = h.Augment },
-		"seed": func() { cfg.Seed = h.Seed }, "data-dir": func() { cfg.DataDir = h.DataDir },
+		"autoaugment": func() { cfg.AutoAugment = h.AutoAugment },
+		"seed":        func() { cfg.Seed = h.Seed }, "data-dir": func() { cfg.DataDir = h.DataDir },
 		"subset": func() { cfg.Subset = h.Subset }, "test-subset": func() { cfg.TestSubset = h.TestSubset },
 	}
 	for name, apply := range set {

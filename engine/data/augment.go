@@ -8,20 +8,27 @@ import "math/rand/v2"
 //  1. random crop: pad the 8-bit image with Pad zero pixels on every side
 //     and cut a window of the original size at an offset uniform in
 //     [0, 2*Pad] on each axis (torchvision RandomCrop(size, padding=Pad));
+//     with AutoAugment the padding is grey 128 instead, as sharpDARTS pads
+//     (Pad(4, fill=128)) before its policy;
 //  2. horizontal flip with probability 1/2;
-//  3. ToTensor + Normalize: (pixel/255 - mean[c]) / std[c], so the padded
-//     border takes the value of a black pixel, -mean/std, as in PyTorch;
-//  4. cutout: zero the square rows [cy-L/2, cy+L/2) x columns
+//  3. AutoAugment, when set: one random sub-policy of the CIFAR-10 policy
+//     on the 8-bit image (autoaugment.go), from its own random stream;
+//  4. ToTensor + Normalize: (pixel/255 - mean[c]) / std[c], so a zero
+//     padded border takes the value of a black pixel, -mean/std, as in
+//     PyTorch;
+//  5. cutout: zero the square rows [cy-L/2, cy+L/2) x columns
 //     [cx-L/2, cx+L/2), clipped to the image, with centre (cy, cx) uniform
 //     over the image, after normalisation (the DARTS Cutout; for odd L the
 //     square is L-1 wide, as there).
 //
-// The zero value is no augmentation (evaluation).
+// This is sharpDARTS's order (cnn/utils.py, _data_transforms_cifar10). The
+// zero value is no augmentation (evaluation).
 type Augment struct {
-	Crop   bool // random crop with zero padding
-	Pad    int  // crop padding; 0 means the dataset's Pad
-	Flip   bool // random horizontal flip
-	Cutout int  // cutout side length L; 0 disables cutout
+	Crop        bool // random crop with zero padding
+	Pad         int  // crop padding; 0 means the dataset's Pad
+	Flip        bool // random horizontal flip
+	AutoAugment bool // AutoAugment's CIFAR-10 policy after crop and flip
+	Cutout      int  // cutout side length L; 0 disables cutout
 }
 
 // StandardAugment is the usual recipe for ds: random crop with the
@@ -110,6 +117,32 @@ func render(dst []float32, img []uint8, c, h, w int, lut [][256]float32, pad int
 		for ch := 0; ch < c; ch++ {
 			for y := y1; y < y2; y++ {
 				clear(dst[ch*h*w+y*w+x1 : ch*h*w+y*w+x2])
+			}
+		}
+	}
+}
+
+// crop8 writes image img (CHW uint8) cropped and flipped by d into dst
+// (CHW uint8), the padding of value fill: render's geometry without the
+// normalisation.
+func crop8(dst, img []uint8, c, h, w, pad int, d draws, fill uint8) {
+	for ch := 0; ch < c; ch++ {
+		plane := img[ch*h*w : (ch+1)*h*w]
+		out := dst[ch*h*w : (ch+1)*h*w]
+		for y := 0; y < h; y++ {
+			row := out[y*w : (y+1)*w]
+			sy := y + d.dy - pad
+			for x := range row {
+				xw := x
+				if d.flip {
+					xw = w - 1 - x
+				}
+				sx := xw + d.dx - pad
+				if sy < 0 || sy >= h || sx < 0 || sx >= w {
+					row[x] = fill
+				} else {
+					row[x] = plane[sy*w+sx]
+				}
 			}
 		}
 	}

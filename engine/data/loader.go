@@ -137,6 +137,10 @@ func (l *Loader) fill(b *Batch, pos Position, order []int) {
 	b.Y = resize(b.Y, n)
 	b.Index = resize(b.Index, n)
 	a := l.cfg.Augment
+	var img8, scratch []uint8 // the 8-bit image AutoAugment works on, reused
+	if a.AutoAugment {
+		img8, scratch = make([]uint8, size), make([]uint8, size)
+	}
 	for k := 0; k < n; k++ {
 		idx := order[lo+k]
 		b.Index[k], b.Y[k] = idx, ds.Labels[idx]
@@ -146,7 +150,14 @@ func (l *Loader) fill(b *Batch, pos Position, order []int) {
 		} else {
 			d.dy, d.dx = l.pad, l.pad
 		}
-		render(b.X[k*size:(k+1)*size], ds.Image(idx), ds.C, ds.H, ds.W, l.lut, l.pad, d, a.Cutout)
+		dst := b.X[k*size : (k+1)*size]
+		if !a.AutoAugment {
+			render(dst, ds.Image(idx), ds.C, ds.H, ds.W, l.lut, l.pad, d, a.Cutout)
+			continue
+		}
+		crop8(img8, ds.Image(idx), ds.C, ds.H, ds.W, l.pad, d, aaFill)
+		drawAutoAugment(derive(l.cfg.Seed, tagAutoAug, uint64(pos.Epoch), uint64(idx))).apply(img8, scratch, ds.C, ds.H, ds.W)
+		render(dst, img8, ds.C, ds.H, ds.W, l.lut, 0, draws{cy: d.cy, cx: d.cx}, a.Cutout)
 	}
 }
 

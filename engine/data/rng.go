@@ -9,6 +9,7 @@ import (
 const (
 	tagShuffle uint64 = 0x53485546464c4531 // "SHUFFLE1"
 	tagAugment uint64 = 0x4155474d454e5431 // "AUGMENT1"
+	tagAutoAug uint64 = 0x4155544f41554731 // "AUTOAUG1"
 )
 
 // splitmix64 is the SplitMix64 finaliser: a bijective mixer used to derive
@@ -45,6 +46,12 @@ func uintn(src *rand.PCG, n uint64) uint64 {
 		}
 	}
 	return hi
+}
+
+// float01 returns a uniform float64 in [0, 1) from the top 53 bits of one
+// draw, fixed across Go releases like uintn.
+func float01(src *rand.PCG) float64 {
+	return float64(src.Uint64()>>11) / (1 << 53)
 }
 
 // permutation returns a uniformly random permutation of [0, n) by a
