@@ -25,10 +25,16 @@ func darts(t testing.TB) *models.OpSet {
 // weights); per edge, on c = C/K channels, sep_conv 3x3 and 5x5 (two
 // blocks of a depthwise kxk and a 1x1), dil_conv 3x3 and 5x5 (one block),
 // and FactorizedReduce (c*c) for skip_connect on the 8 stride-2 edges of a
-// reduction cell; the classifier. Non-affine BNs have no weights.
-func dartsParams(in spec.Shape, C, layers, classes, k int) int64 {
+// reduction cell; the classifier. Non-affine BNs have no weights. The
+// ImageNet stems (model_search_imagenet) are three 3x3 convs, in -> 3C/2
+// -> 3C -> 3C, each with an affine BN; the first cell's FactorizedReduce
+// has as many weights as a ReLUConvBN.
+func dartsParams(in spec.Shape, C, layers, classes, k int, imagenet bool) int64 {
 	edge := func(c int64) int64 { return 2*(9*c+c*c) + 2*(25*c+c*c) + (9*c + c*c) + (25*c + c*c) }
 	n := int64(3*C*in.C*9 + 2*3*C)
+	if h := int64(3 * C / 2); imagenet {
+		n = int64(in.C)*h*9 + 2*h + h*int64(3*C)*9 + 2*int64(3*C) + int64(9*3*C*3*C) + 2*int64(3*C)
+	}
 	cpp, cp, c := int64(3*C), int64(3*C), int64(C)
 	for i := range layers {
 		red := reductionAt(i, layers)
@@ -47,19 +53,24 @@ func dartsParams(in spec.Shape, C, layers, classes, k int) int64 {
 
 func TestSupernetStructure(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		in     spec.Shape
-		k      int
-		params int64
+		name     string
+		in       spec.Shape
+		k        int
+		imagenet bool
+		classes  int
+		params   int64
 	}{
 		// 1,930,618 is also what the DARTS reference logs for its search
 		// network ("param size = 1.930618MB").
-		{"darts cifar", spec.Shape{C: 3, H: 32, W: 32}, 1, 1930618},
-		{"darts mnist", spec.Shape{C: 1, H: 28, W: 28}, 1, 0},
-		{"pcdarts cifar", spec.Shape{C: 3, H: 32, W: 32}, 4, 0},
+		{"darts cifar", spec.Shape{C: 3, H: 32, W: 32}, 1, false, 10, 1930618},
+		{"darts mnist", spec.Shape{C: 1, H: 28, W: 28}, 1, false, 10, 0},
+		{"pcdarts cifar", spec.Shape{C: 3, H: 32, W: 32}, 4, false, 10, 0},
+		// PC-DARTS's direct ImageNet search network: K=2, the ImageNet
+		// stems, 1000 classes, at 224x224.
+		{"pcdarts imagenet", spec.Shape{C: 3, H: 224, W: 224}, 2, true, 1000, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sn, err := BuildSupernet(NetConfig{OpSet: darts(t), Input: tc.in, Partial: tc.k})
+			sn, err := BuildSupernet(NetConfig{OpSet: darts(t), Input: tc.in, Partial: tc.k, ImageNetStem: tc.imagenet, Classes: tc.classes})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +92,7 @@ func TestSupernetStructure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := dartsParams(tc.in, 16, 8, 10, tc.k)
+			want := dartsParams(tc.in, 16, 8, tc.classes, tc.k, tc.imagenet)
 			if tc.params != 0 && want != tc.params {
 				t.Fatalf("hand count %d, want %d", want, tc.params)
 			}
@@ -132,12 +143,15 @@ func TestSupernetStructure(t *testing.T) {
 			if len(red) != 2 || red[0] != 2 || red[1] != 5 {
 				t.Fatalf("reduction cells %v, want [2 5]", red)
 			}
-			if last := sn.Cells[7]; last.C != 64 || last.H != tc.in.H/4 {
+			stemDown, names := 4, []string{"stem.0.weight", "stem.1.weight", "cells.0.preprocess0.op.1.weight"}
+			if tc.imagenet { // three stride-2 stems; cell 0 reduces s0
+				stemDown, names = 32, []string{"stem0.0.weight", "stem0.4.weight", "stem1.1.weight", "cells.0.preprocess0.conv_1.weight"}
+			}
+			if last := sn.Cells[7]; last.C != 64 || last.H != tc.in.H/stemDown {
 				t.Fatalf("last cell C=%d %dx%d", last.C, last.H, last.W)
 			}
 			// Reference parameter names.
-			for _, name := range []string{"stem.0.weight", "stem.1.weight", "cells.0.preprocess0.op.1.weight",
-				"cells.3.preprocess0.conv_1.weight", "cells.0._ops.13._ops.4.op.1.weight", "classifier.weight"} {
+			for _, name := range append(names, "cells.3.preprocess0.conv_1.weight", "cells.0._ops.13._ops.4.op.1.weight", "classifier.weight") {
 				if m.Params.Get(name) == nil {
 					t.Errorf("no parameter %s", name)
 				}
