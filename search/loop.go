@@ -260,10 +260,16 @@ func (s *Searcher) begin() {
 	s.logf("%s %s search on %s: %d images for the weights, %d for the architecture; supernet of %d cells, C=%d, op set %s, space %s (%d ops per edge), weighting %s, %d weights; batch %d, %d iterations per epoch, %d epochs, %d threads",
 		from, cfg.Method, cfg.Dataset, s.data.Train.Len(), s.data.Val.Len(), cfg.Layers, cfg.Channels, s.OpSet.Name,
 		s.Net.Space().Name, s.Net.Space().Width(), cfg.Weighting, s.Model.Params.Count(), cfg.Batch, s.trainL.BatchesPerEpoch(), cfg.Epochs, s.ctx.Threads())
+	if tr, va := s.data.Train, s.data.Val; tr.Classes <= maxListedClasses {
+		s.logf("classes of the weights' half: %s; of the architecture's half: %s", tr.ClassCounts(), va.ClassCounts())
+	}
 	if note := s.Net.Space().Note; note != "" {
 		s.logf("space %s: %s", s.Net.Space().Name, note)
 	}
 }
+
+// maxListedClasses bounds the datasets whose class counts the log lists.
+const maxListedClasses = 20
 
 func (s *Searcher) logf(format string, args ...any) {
 	if s.opt.Log != nil {

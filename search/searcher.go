@@ -59,6 +59,11 @@ func LoadData(cfg Config) (*Data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search data: %w", err)
 	}
+	for _, half := range []*data.Dataset{a, b} {
+		if err := half.CheckClasses(); err != nil {
+			return nil, fmt.Errorf("search data: %w", err)
+		}
+	}
 	return &Data{Train: a, Val: b}, nil
 }
 

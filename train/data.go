@@ -48,6 +48,9 @@ func LoadSplit(cfg *Config, split string, in spec.Shape, classes int) (*data.Dat
 	if ds, err = firstN(ds, n); err != nil {
 		return nil, err
 	}
+	if err := ds.CheckClasses(); err != nil {
+		return nil, err
+	}
 	if err := checkFits(ds, in, classes); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,9 @@ type Result struct {
 	Elapsed    time.Duration // time spent in Run
 }
 
+// maxListedClasses bounds the datasets whose class counts a run lists.
+const maxListedClasses = 20
+
 // Run trains until every epoch is done, a limit of the Options is reached
 // or ctx is cancelled; in the last two cases it first writes a checkpoint
 // at the current position. A non-finite loss, gradient norm, parameter or
@@ -34,6 +37,9 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			TrainImages: t.trainLd.Dataset().Len(), TestImages: t.testLd.Dataset().Len(),
 			Params: t.counts.Params, Threads: t.threads, Resumed: t.resumed,
 		})
+	}
+	if tr, te := t.trainLd.Dataset(), t.testLd.Dataset(); tr.Classes <= maxListedClasses {
+		t.note("classes of the training images: %s; of the test images: %s", tr.ClassCounts(), te.ClassCounts())
 	}
 	if t.resumed != "" && len(t.st.History) > 0 {
 		// The process that wrote the checkpoint may have died before

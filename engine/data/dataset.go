@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Dataset is a labelled image set held in memory as 8-bit pixels.
@@ -99,6 +101,39 @@ func Split(d *Dataset, fraction float64) (first, second *Dataset, err error) {
 		return nil, nil, err
 	}
 	return first, second, nil
+}
+
+// ClassName is class c's name: ClassNames[c], or its number.
+func (d *Dataset) ClassName(c int) string {
+	if c < len(d.ClassNames) {
+		return d.ClassNames[c]
+	}
+	return strconv.Itoa(c)
+}
+
+// ClassCounts prints the images of each class: "cat 10, dog 12".
+func (d *Dataset) ClassCounts() string {
+	parts := make([]string, d.Classes)
+	for c, n := range d.LabelCounts() {
+		parts[c] = d.ClassName(c) + " " + strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CheckClasses reports the classes d has no image of, by name: a subset or
+// split that lacks a class trains or measures something else than asked.
+func (d *Dataset) CheckClasses() error {
+	var missing []string
+	for c, n := range d.LabelCounts() {
+		if n == 0 {
+			missing = append(missing, d.ClassName(c))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("dataset %s (%s, %d images): no image of class %s; take more images (--subset, --test-subset) or a dataset that has them",
+			d.Name, d.Split, d.Len(), strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // LabelCounts returns how many images each class has.

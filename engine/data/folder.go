@@ -34,7 +34,9 @@ type folderFile struct {
 //
 // Classes are the sorted sub-folder names of root/train (or root); in the
 // second layout the last round(TestFraction*n) files of each class, in name
-// order, form the test split. Every image is resized to opt.H x opt.W
+// order, form the test split. Each split's images are interleaved across
+// the classes in a fixed order (interleave), so that its first N images,
+// and both halves of a search split, hold every class in proportion. Every image is resized to opt.H x opt.W
 // (bilinear, antialiased when shrinking) and converted to RGB or, with
 // opt.Gray, to luma (ITU-R 601 weights); transparent pixels are composited
 // over black. Mean and Std are computed from the training images.
@@ -81,8 +83,53 @@ func loadFolder(root, split string, opt Options) (*Dataset, error) {
 	return ds, nil
 }
 
-// listFolder finds the classes and the files of both splits.
+// listFolder finds the classes and the files of both splits, each split
+// interleaved (interleave).
 func listFolder(root string, testFraction float64) (train, test []folderFile, classes []string, err error) {
+	train, test, classes, err = listFolderByClass(root, testFraction)
+	return interleave(train, len(classes)), interleave(test, len(classes)), classes, err
+}
+
+// interleave orders files so that every prefix holds each class in
+// proportion to its size: the k-th of a class's n files (in name order)
+// goes to position (k+1/2)/n of the sequence, ties to the lower class. The
+// order is fixed (no seed), so the first N images of --subset and the two
+// halves of the search split hold every class in proportion.
+func interleave(files []folderFile, classes int) []folderFile {
+	n := make([]int64, classes)
+	for _, f := range files {
+		n[f.label]++
+	}
+	type slot struct {
+		f folderFile
+		k int64 // the file's rank within its class
+	}
+	seen := make([]int64, classes)
+	slots := make([]slot, len(files))
+	for i, f := range files {
+		slots[i] = slot{f, seen[f.label]}
+		seen[f.label]++
+	}
+	// (2a+1)/n_a < (2b+1)/n_b, compared without rounding.
+	slices.SortStableFunc(slots, func(a, b slot) int {
+		l, r := (2*a.k+1)*n[b.f.label], (2*b.k+1)*n[a.f.label]
+		switch {
+		case l < r:
+			return -1
+		case l > r:
+			return 1
+		}
+		return a.f.label - b.f.label
+	})
+	out := make([]folderFile, len(files))
+	for i, s := range slots {
+		out[i] = s.f
+	}
+	return out
+}
+
+// listFolderByClass lists both splits class by class, in name order.
+func listFolderByClass(root string, testFraction float64) (train, test []folderFile, classes []string, err error) {
 	trainDir := filepath.Join(root, "train")
 	if isDir(trainDir) {
 		if classes, err = subdirs(trainDir); err != nil {

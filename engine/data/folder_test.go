@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -42,11 +43,12 @@ func TestFolderExplicitSplit(t *testing.T) {
 	if train.Len() != 5 || train.C != 3 || train.H != folderH || train.W != folderW || !slices.Equal(train.ClassNames, []string{"cat", "dog"}) {
 		t.Fatalf("train: %d images %dx%dx%d classes %v", train.Len(), train.C, train.H, train.W, train.ClassNames)
 	}
-	if !slices.Equal(train.Labels, []int{0, 0, 1, 1, 1}) {
+	// Interleaved: cat's 2 images at 1/4 and 3/4, dog's 3 at 1/6, 3/6, 5/6.
+	if !slices.Equal(train.Labels, []int{1, 0, 1, 0, 1}) {
 		t.Errorf("labels %v", train.Labels)
 	}
-	for i := 0; i < 5; i++ {
-		checkFolderImage(t, train, i, folderImages[i].k)
+	for i, src := range []int{2, 0, 3, 1, 4} {
+		checkFolderImage(t, train, i, folderImages[src].k)
 	}
 	// Mean and std from the formula, computed here in float64.
 	for ch := 0; ch < 3; ch++ {
@@ -83,10 +85,10 @@ func TestFolderRatioSplit(t *testing.T) {
 	train := loadFolderT(t, root, "train", opt)
 	test := loadFolderT(t, root, "test", opt)
 	// 5 files per class, 0.2 held out: the last file of each class.
-	if !slices.Equal(train.Labels, []int{0, 0, 0, 0, 1, 1, 1, 1}) || !slices.Equal(test.Labels, []int{0, 1}) {
+	if !slices.Equal(train.Labels, []int{0, 1, 0, 1, 0, 1, 0, 1}) || !slices.Equal(test.Labels, []int{0, 1}) {
 		t.Fatalf("train labels %v, test labels %v", train.Labels, test.Labels)
 	}
-	checkFolderImage(t, train, 4, 5)
+	checkFolderImage(t, train, 1, 5)
 	checkFolderImage(t, test, 0, 4)
 	checkFolderImage(t, test, 1, 9)
 	opt.TestFraction = 0.4
@@ -231,6 +233,48 @@ func TestLoadNames(t *testing.T) {
 	} {
 		if _, err := Load(c.name, "train", Options{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v", c.name, err)
+		}
+	}
+}
+
+// TestInterleave: every prefix of the interleaved order holds each class
+// within one image of its share, each class keeps its files' order, and
+// the order does not depend on how the list came in.
+func TestInterleave(t *testing.T) {
+	sizes := []int{3, 7, 1, 10, 4}
+	var files []folderFile
+	total := 0
+	for c, n := range sizes {
+		for k := range n {
+			files = append(files, folderFile{path: fmt.Sprintf("%d/%02d", c, k), label: c})
+		}
+		total += n
+	}
+	got := interleave(files, len(sizes))
+	if len(got) != total {
+		t.Fatalf("%d files, want %d", len(got), total)
+	}
+	count := make([]int, len(sizes))
+	for i, f := range got {
+		if want := fmt.Sprintf("%d/%02d", f.label, count[f.label]); f.path != want {
+			t.Fatalf("position %d: %s, want %s (class order kept)", i, f.path, want)
+		}
+		count[f.label]++
+		for c, n := range sizes {
+			share := float64(i+1) * float64(n) / float64(total)
+			if d := float64(count[c]) - share; d > 1 || d < -1 {
+				t.Fatalf("prefix %d: class %d has %d images, its share is %.2f", i+1, c, count[c], share)
+			}
+		}
+	}
+	// The halves of a 50/50 split hold each class's half, rounded.
+	half := make([]int, len(sizes))
+	for _, f := range got[:total/2] {
+		half[f.label]++
+	}
+	for c, n := range sizes {
+		if d := 2*half[c] - n; d > 2 || d < -2 {
+			t.Errorf("first half: class %d has %d of %d", c, half[c], n)
 		}
 	}
 }
