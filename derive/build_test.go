@@ -207,7 +207,7 @@ func TestBuildErrors(t *testing.T) {
 		{"concat", bad(func(g *models.Genotype) { g.NormalConcat = []int{2, 6} }), "darts", c10, "concat index 6 out of range 0..5"},
 		{"empty concat", bad(func(g *models.Genotype) { g.ReduceConcat = nil }), "darts", c10, "reduce cell: empty concat"},
 		{"nil", nil, "darts", c10, "no genotype"},
-		{"dataset", v2, "darts", Config{Dataset: "svhn"}, `unknown dataset "svhn" (known: cifar10, cifar100, imagenet, mnist)`},
+		{"dataset", v2, "darts", Config{Dataset: "svhn"}, `unknown dataset "svhn" (known: cifar10, cifar100, fashion-mnist, imagenet, mnist)`},
 		{"network", v2, "darts", Config{Network: "resnet"}, `unknown network "resnet"`},
 		{"layers", v2, "darts", Config{Layers: -1}, "layers must be positive"},
 		{"frc groups", refGenotypes["GDAS_F1"], "gdas", Config{Channels: 6, Layers: 3}, "needs C divisible by 8, got 12"},

@@ -44,6 +44,8 @@ type Preset struct {
 var presets = map[string]Preset{
 	"mnist": {Name: "mnist", Config: Config{Network: NetworkCIFAR, Input: spec.Shape{C: 1, H: 28, W: 28}, Classes: 10, Channels: 16, Layers: 8},
 		Note: "CIFAR network at search size (C=16, 8 cells); no auxiliary head at 28x28"},
+	"fashion-mnist": {Name: "fashion-mnist", Config: Config{Network: NetworkCIFAR, Input: spec.Shape{C: 1, H: 28, W: 28}, Classes: 10, Channels: 16, Layers: 8},
+		Note: "as mnist: CIFAR network at search size (C=16, 8 cells); no auxiliary head at 28x28"},
 	"cifar10": {Name: "cifar10", Config: Config{Network: NetworkCIFAR, Input: spec.Shape{C: 3, H: 32, W: 32}, Classes: 10, Channels: 36, Layers: 20},
 		Note: "DARTS evaluation network (C=36, 20 cells)"},
 	"cifar100": {Name: "cifar100", Config: Config{Network: NetworkCIFAR, Input: spec.Shape{C: 3, H: 32, W: 32}, Classes: 100, Channels: 36, Layers: 20},

@@ -130,6 +130,8 @@ func DefaultConfig(dataset string) Config {
 	switch d := strings.ToLower(dataset); {
 	case d == "mnist":
 		c.Epochs, c.Batch, c.LR, c.PerStep = 3, 96, 0.05, true
+	case d == "fashion-mnist":
+		c.Epochs, c.Batch, c.LR, c.PerStep = 10, 96, 0.05, true
 	case d == "cifar10" || d == "cifar100" || d == "cifar-10" || d == "cifar-100":
 		c.Epochs = 600
 	case d == "imagenet":

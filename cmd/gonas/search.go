@@ -49,7 +49,7 @@ var cmdSearch = &command{
 		fs.StringVarP(&f.method, "method", "m", "darts", "search method: "+strings.Join(search.MethodNames(), ", "))
 		fs.StringVarP(&f.out, "out", "o", "", "output directory: genotype.geno, search.ckpt, alphas.jsonl, plots")
 		fs.StringVar(&f.resume, "resume", "", "continue the search checkpointed in this directory (or .ckpt file)")
-		fs.StringVarP(&c.Dataset, "dataset", "d", "", "dataset: mnist, cifar10, cifar100, folder:PATH (default: mnist)")
+		fs.StringVarP(&c.Dataset, "dataset", "d", "", "dataset: mnist, fashion-mnist, cifar10, cifar100, folder:PATH (default: mnist)")
 		fs.StringVar(&c.DataDir, "data-dir", "", "data directory (MNIST idx files, CIFAR binaries); default MNIST comes from the Go module cache")
 		fs.IntVar(&c.Subset, "subset", 0, "search on the first N training images only, split 50/50 (0: all)")
 		fs.Float64Var(&c.TrainPortion, "train-portion", 0, "share of the images that trains the weights; the rest trains the architecture (default 0.5)")

@@ -25,7 +25,7 @@ type Options struct {
 }
 
 // Names lists the dataset names Load understands.
-var Names = []string{"mnist", "cifar10", "cifar100", "folder:PATH"}
+var Names = []string{"mnist", "fashion-mnist", "cifar10", "cifar100", "folder:PATH"}
 
 // Load reads the split ("train" or "test") of a dataset by name: "mnist",
 // "cifar10", "cifar100" or "folder:PATH". The result has passed Validate.
@@ -39,7 +39,9 @@ func Load(name, split string, opt Options) (*Dataset, error) {
 	}
 	switch n := strings.ToLower(name); {
 	case n == "mnist":
-		ds, err = loadMNIST(opt.Dir, split)
+		ds, err = mnist.load(opt.Dir, split)
+	case n == "fashion-mnist" || n == "fashionmnist" || n == "fashion_mnist":
+		ds, err = fashionMNIST.load(opt.Dir, split)
 	case n == "cifar10" || n == "cifar-10":
 		ds, err = cifar10.load(opt.Dir, split)
 	case n == "cifar100" || n == "cifar-100":

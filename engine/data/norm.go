@@ -8,6 +8,10 @@ var (
 	// TestRealMNIST recomputes them.
 	mnistMean = []float32{0.1307}
 	mnistStd  = []float32{0.3081}
+	// Fashion-MNIST: mean and std of its 60,000 training images, computed
+	// here (TestRealFashionMNIST recomputes them).
+	fashionMean = []float32{0.2860406}
+	fashionStd  = []float32{0.35302424}
 	// CIFAR-10 values from the DARTS code (docs/papers.md §5).
 	cifar10Mean = []float32{0.49139968, 0.48215827, 0.44653124}
 	cifar10Std  = []float32{0.24703233, 0.24348505, 0.26158768}
