@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -84,10 +85,14 @@ func (f *cifarFormat) load(dir, split string) (*Dataset, error) {
 	default:
 		return nil, fmt.Errorf("%s: unknown split %q (want train or test)", f.name, split)
 	}
-	dir, err := f.locate(dir, files)
+	bin, err := f.locate(dir, files)
 	if err != nil {
+		if dir != "" && isDir(filepath.Join(dir, "train")) {
+			return f.loadFolder(dir, split)
+		}
 		return nil, err
 	}
+	dir = bin
 	ds := &Dataset{
 		Name: f.name, Split: split, C: 3, H: 32, W: 32,
 		Classes: f.classes, ClassNames: clone(f.names),
@@ -113,6 +118,26 @@ func (f *cifarFormat) load(dir, split string) (*Dataset, error) {
 	if names, err := readNames(filepath.Join(dir, f.namesFile)); err == nil && len(names) == f.classes {
 		ds.ClassNames = names
 	}
+	return ds, nil
+}
+
+// loadFolder reads the split from image folders, dir/train/<class>/ and
+// dir/test/<class>/, whose class folders must be the dataset's class names
+// (for CIFAR-10: airplane ... truck, which sort in label order). The
+// images get the dataset's own normalisation and augmentation, as the
+// binary version does.
+func (f *cifarFormat) loadFolder(dir, split string) (*Dataset, error) {
+	ds, err := readFolder(dir, split, Options{H: 32, W: 32}, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	if !slices.Equal(ds.ClassNames, f.names) {
+		return nil, fmt.Errorf("%s: the class folders of %s are %s; %s's are %s (use --dataset folder:%s for another dataset)",
+			f.name, filepath.Join(dir, "train"), strings.Join(ds.ClassNames, ", "), f.title, strings.Join(f.names, ", "), dir)
+	}
+	ds.Name = f.name
+	ds.Mean, ds.Std = clone(f.mean), clone(f.std)
+	ds.Pad, ds.Flip = 4, true
 	return ds, nil
 }
 

@@ -144,3 +144,45 @@ func TestCIFARMissing(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// sharedCIFAR10 is the CIFAR-10 JPEG folders of ../shared (CI has them).
+const sharedCIFAR10 = "../../../shared/datasets/cifar10-jpeg"
+
+// TestCIFAR10Folders: --dataset cifar10 on train/<class>/ and
+// test/<class>/ image folders gives CIFAR-10's classes in label order, its
+// normalisation and augmentation, and the classes interleaved.
+func TestCIFAR10Folders(t *testing.T) {
+	if !isDir(sharedCIFAR10) {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no %s", sharedCIFAR10)
+		}
+		t.Skipf("no %s", sharedCIFAR10)
+	}
+	ds, err := Load("cifar10", "test", Options{Dir: sharedCIFAR10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Len() != 10000 || ds.Name != "cifar10" || !slices.Equal(ds.ClassNames, cifar10.names) ||
+		!slices.Equal(ds.Mean, cifar10Mean) || !slices.Equal(ds.Std, cifar10Std) || ds.Pad != 4 || !ds.Flip {
+		t.Fatalf("%s: %d images, classes %v, mean %v std %v, pad %d flip %v", ds.Name, ds.Len(), ds.ClassNames, ds.Mean, ds.Std, ds.Pad, ds.Flip)
+	}
+	for c, n := range ds.LabelCounts() {
+		if n != 1000 {
+			t.Errorf("class %s: %d test images, want 1000", ds.ClassName(c), n)
+		}
+	}
+	if !slices.Equal(ds.Labels[:10], []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Errorf("first labels %v: the classes are not interleaved", ds.Labels[:10])
+	}
+}
+
+// TestCIFAR10FoldersOtherClasses: image folders whose classes are not
+// CIFAR-10's are refused with both lists and the way out.
+func TestCIFAR10FoldersOtherClasses(t *testing.T) {
+	root := filepath.Join(testdataDir, "folder") // classes cat, dog
+	_, err := Load("cifar10", "train", Options{Dir: root})
+	want := "cifar10: the class folders of " + filepath.Join(root, "train") + " are cat, dog; CIFAR-10's are airplane, automobile"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--dataset folder:"+root) {
+		t.Fatalf("error %v\nwant one containing %q", err, want)
+	}
+}

@@ -41,6 +41,12 @@ type folderFile struct {
 // opt.Gray, to luma (ITU-R 601 weights); transparent pixels are composited
 // over black. Mean and Std are computed from the training images.
 func loadFolder(root, split string, opt Options) (*Dataset, error) {
+	return readFolder(root, split, opt, true)
+}
+
+// readFolder is loadFolder; without stats, the test split does not decode
+// the training images for the mean and std (left nil for the caller).
+func readFolder(root, split string, opt Options, stats bool) (*Dataset, error) {
 	name := "folder:" + root
 	if split != "train" && split != "test" {
 		return nil, fmt.Errorf("%s: unknown split %q (want train or test)", name, split)
@@ -65,14 +71,16 @@ func loadFolder(root, split string, opt Options) (*Dataset, error) {
 		Classes: len(classes), ClassNames: classes,
 		Pad: max(h, w) / 8, Flip: true,
 	}
-	train, trainLabels, err := decodeAll(trainFiles, c, h, w)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	ds.Mean, ds.Std = channelStats(train, c, h*w)
-	if split == "train" {
-		ds.Images, ds.Labels = train, trainLabels
-		return ds, nil
+	if split == "train" || stats {
+		train, trainLabels, err := decodeAll(trainFiles, c, h, w)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		ds.Mean, ds.Std = channelStats(train, c, h*w)
+		if split == "train" {
+			ds.Images, ds.Labels = train, trainLabels
+			return ds, nil
+		}
 	}
 	if len(testFiles) == 0 {
 		return nil, fmt.Errorf("%s: the test split has no images", name)
