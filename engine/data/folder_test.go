@@ -228,7 +228,7 @@ func TestLoadDataDir(t *testing.T) {
 
 func TestLoadNames(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
-		{"imagenet", `unknown dataset "imagenet" (want one of mnist, cifar10, cifar100, folder:PATH)`},
+		{"imagenet", `unknown dataset "imagenet" (want one of mnist, fashion-mnist, cifar10, cifar100, folder:PATH)`},
 		{"folder:", `no folder after "folder:"`},
 	} {
 		if _, err := Load(c.name, "train", Options{}); err == nil || !strings.Contains(err.Error(), c.want) {
