@@ -61,7 +61,7 @@ var runConfigFlags = []string{"method", "dataset", "data-dir", "budget", "seed",
 
 func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.method, "method", "m", pipeline.DefaultMethod, "search method: "+strings.Join(search.MethodNames(), ", "))
-	fs.StringVarP(&f.dataset, "dataset", "d", "mnist", "dataset: "+strings.Join(pipeline.Datasets, ", ")+" (MNIST is built in)")
+	fs.StringVarP(&f.dataset, "dataset", "d", "mnist", "dataset: "+strings.Join(pipeline.Datasets, ", ")+" (MNIST is built in; Fashion-MNIST from Debian's dataset-fashion-mnist)")
 	fs.StringVar(&f.dataDir, "data-dir", "", "data directory (MNIST idx files, CIFAR binaries); default MNIST comes from the Go module cache")
 	fs.StringVar(&f.budget, "budget", pipeline.DefaultBudget, "how much to compute: "+budgetUsage())
 	fs.Uint64Var(&f.seed, "seed", 2, "random seed of the search and the retraining")

@@ -104,7 +104,7 @@ var budgets = map[string]Budget{
 				Train:  TrainPlan{Layers: 5, Channels: 16, Epochs: 2, Batch: 96, LR: 0.05},
 				Export: ExportPlan{Opset: 13, Batch: verifyBatch},
 			}
-			if ds != "mnist" {
+			if !builtIn(ds) { // the 28x28 grey datasets keep MNIST's sizes
 				p.Train.Layers, p.Train.Channels, p.Train.Epochs = 8, 16, 10
 			}
 			return p

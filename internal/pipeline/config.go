@@ -23,7 +23,11 @@ const DefaultMethod = "rome"
 
 // Datasets lists the datasets a run can use: those with a derive preset
 // and a training default.
-var Datasets = []string{"mnist", "cifar10", "cifar100"}
+var Datasets = []string{"mnist", "fashion-mnist", "cifar10", "cifar100"}
+
+// builtIn tells whether a dataset is found without --data-dir: MNIST in the
+// Go module cache, Fashion-MNIST in Debian's dataset-fashion-mnist folder.
+func builtIn(dataset string) bool { return dataset == "mnist" || dataset == "fashion-mnist" }
 
 // Config is what a run computes: stored in run.json, it cannot change on
 // resume.

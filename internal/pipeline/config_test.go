@@ -202,3 +202,40 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// The quick budget keeps MNIST's network for the 28x28 grey datasets and
+// grows it for CIFAR; the built-in datasets need no data folder.
+func TestQuickPlanPerDataset(t *testing.T) {
+	for _, tc := range []struct {
+		dataset                  string
+		layers, channels, epochs int
+		needsDir                 bool
+	}{
+		{"mnist", 5, 16, 2, false},
+		{"fashion-mnist", 5, 16, 2, false},
+		{"cifar10", 8, 16, 10, true},
+		{"cifar100", 8, 16, 10, true},
+	} {
+		c, err := NewConfig("rome", tc.dataset, "quick", 2, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.dataset, err)
+		}
+		if p := c.Plan.Train; p.Layers != tc.layers || p.Channels != tc.channels || p.Epochs != tc.epochs {
+			t.Errorf("%s: train plan %+v, want %d cells C=%d, %d epochs", tc.dataset, p, tc.layers, tc.channels, tc.epochs)
+		}
+		s, err := c.TrainConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if grey := tc.dataset != "cifar10" && tc.dataset != "cifar100"; grey != (s.Net.Input.C == 1) {
+			t.Errorf("%s: input %+v", tc.dataset, s.Net.Input)
+		}
+		r, err := Start(c, t.TempDir(), Options{})
+		if r != nil {
+			r.Close()
+		}
+		if gotErr := err != nil && strings.Contains(err.Error(), "--data-dir"); gotErr != tc.needsDir {
+			t.Errorf("%s: Start without a data folder: %v (want refused: %v)", tc.dataset, err, tc.needsDir)
+		}
+	}
+}

@@ -52,8 +52,8 @@ func Start(cfg Config, dir string, opt Options) (*Runner, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	if cfg.Dataset != "mnist" && cfg.DataDir == "" {
-		return nil, fmt.Errorf("dataset %s needs its files: give their folder as the data directory (--data-dir); MNIST alone is built in", cfg.Dataset)
+	if !builtIn(cfg.Dataset) && cfg.DataDir == "" {
+		return nil, fmt.Errorf("dataset %s needs its files: give their folder as the data directory (--data-dir); MNIST and Fashion-MNIST (Debian's dataset-fashion-mnist) are found without it", cfg.Dataset)
 	}
 	if err := checkFresh(dir); err != nil {
 		return nil, err
