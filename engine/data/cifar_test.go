@@ -174,6 +174,26 @@ func TestCIFAR10Folders(t *testing.T) {
 	if !slices.Equal(ds.Labels[:10], []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
 		t.Errorf("first labels %v: the classes are not interleaved", ds.Labels[:10])
 	}
+	// --subset 2048 and the search's 50/50 halves of it (the same Subset and
+	// Split the search calls) hold every class in proportion.
+	sub, err := ds.Subset(0, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, err := Split(sub, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []*Dataset{sub, a, b} {
+		for c, n := range part.LabelCounts() {
+			if want := part.Len() / 10; n < want || n > want+1 {
+				t.Errorf("%d images: class %s has %d, want %d or %d", part.Len(), ds.ClassName(c), n, want, want+1)
+			}
+		}
+		if err := part.CheckClasses(); err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 // TestCIFAR10FoldersOtherClasses: image folders whose classes are not
